@@ -1,0 +1,132 @@
+"""The one place that says what each user may see. Every view reaches schools and programmes
+through these scoped querysets and the `*_or_404` helpers, never through a bare `objects`."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from programmes.models import Programme
+from schools.models import School
+
+from .models import SCHOOL_ROLES, Role, RoleAssignment
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A user's roles, read once per request."""
+
+    is_site_admin: bool = False
+    led_programme_ids: frozenset[int] = field(default_factory=frozenset)
+    sle_school_ids: frozenset[int] = field(default_factory=frozenset)
+    sle_programme_ids: frozenset[int] = field(default_factory=frozenset)
+    school_roles: tuple[tuple[str, int], ...] = ()
+    # For navigation: (slug, name) of led programmes; (urn, name, role labels) of own schools.
+    led_programmes: tuple[tuple[str, str], ...] = ()
+    own_schools: tuple[tuple[int, str, tuple[str, ...]], ...] = ()
+
+    @property
+    def own_school_ids(self) -> frozenset[int]:
+        return frozenset(school_id for _, school_id in self.school_roles)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        held = {role for role, _ in self.school_roles}
+        if self.is_site_admin:
+            held.add(Role.SITE_ADMIN)
+        if self.led_programme_ids:
+            held.add(Role.HUB_LEAD)
+        if self.sle_school_ids:
+            held.add(Role.SLE)
+        return frozenset(held)
+
+
+def scope_of(user) -> Scope:
+    if not user.is_authenticated or not user.is_active:
+        return Scope()
+    cached = getattr(user, "_mathsprog_scope", None)
+    if cached is not None:
+        return cached
+    rows = RoleAssignment.objects.filter(user=user).values_list(
+        "role",
+        "programme_id",
+        "programme__slug",
+        "programme__name",
+        "school_id",
+        "school__urn",
+        "school__name",
+    )
+    led, sle_schools, sle_programmes, school_roles = set(), set(), set(), []
+    led_programmes, own_schools = set(), {}
+    is_admin = user.is_superuser
+    for role, programme_id, slug, programme_name, school_id, urn, school_name in rows:
+        if role == Role.SITE_ADMIN:
+            is_admin = True
+        elif role == Role.HUB_LEAD:
+            led.add(programme_id)
+            led_programmes.add((slug, programme_name))
+        elif role == Role.SLE:
+            sle_schools.add(school_id)
+            sle_programmes.add(programme_id)
+        elif role in SCHOOL_ROLES:
+            school_roles.append((role, school_id))
+            own_schools.setdefault((urn, school_name), []).append(Role(role).label)
+    scope = Scope(
+        is_site_admin=is_admin,
+        led_programme_ids=frozenset(led),
+        sle_school_ids=frozenset(sle_schools),
+        sle_programme_ids=frozenset(sle_programmes),
+        school_roles=tuple(sorted(school_roles)),
+        led_programmes=tuple(sorted(led_programmes, key=lambda p: p[1])),
+        own_schools=tuple(
+            (urn, name, tuple(sorted(labels)))
+            for (urn, name), labels in sorted(own_schools.items(), key=lambda item: item[0][1])
+        ),
+    )
+    user._mathsprog_scope = scope
+    return scope
+
+
+def programmes_visible_to(user) -> QuerySet[Programme]:
+    scope = scope_of(user)
+    if scope.is_site_admin:
+        return Programme.objects.all()
+    return Programme.objects.filter(pk__in=scope.led_programme_ids | scope.sle_programme_ids)
+
+
+def programmes_led_by(user) -> QuerySet[Programme]:
+    scope = scope_of(user)
+    if scope.is_site_admin:
+        return Programme.objects.all()
+    return Programme.objects.filter(pk__in=scope.led_programme_ids)
+
+
+def schools_visible_to(user) -> QuerySet[School]:
+    scope = scope_of(user)
+    if scope.is_site_admin:
+        return School.objects.all()
+    own = scope.sle_school_ids | scope.own_school_ids
+    if scope.led_programme_ids:
+        led = School.objects.filter(enrolments__cohort__programme__in=scope.led_programme_ids)
+        return School.objects.filter(pk__in=led.values("pk")) | School.objects.filter(pk__in=own)
+    return School.objects.filter(pk__in=own)
+
+
+def programme_led_or_404(user, slug: str) -> Programme:
+    """A programme the user leads (hub lead) or administers; 404 otherwise, so that a page
+    never tells an outsider that a programme exists."""
+    try:
+        return programmes_led_by(user).get(slug=slug)
+    except Programme.DoesNotExist:
+        raise Http404("No such programme.") from None
+
+
+def school_visible_or_404(user, urn: int) -> School:
+    try:
+        return schools_visible_to(user).select_related("local_authority").get(urn=urn)
+    except School.DoesNotExist:
+        raise Http404("No such school.") from None
+
+
+def schools_assigned_to_sle(user) -> QuerySet[School]:
+    return School.objects.filter(pk__in=scope_of(user).sle_school_ids)

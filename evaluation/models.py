@@ -1,0 +1,55 @@
+from django.db import models
+from django.db.models import Q
+
+
+class Pupil(models.Model):
+    """A pupil, known only by a keyed hash of their UPN: no name, date of birth or raw UPN is
+    ever stored."""
+
+    upn_hash = models.CharField(max_length=64, unique=True)
+
+    def __str__(self) -> str:
+        return f"Pupil {self.upn_hash[:8]}"
+
+
+class SendProvision(models.TextChoices):
+    NONE = "N", "No special provision"
+    SEN_SUPPORT = "K", "SEN support"
+    EHC_PLAN = "E", "EHC plan"
+
+
+class Gender(models.TextChoices):
+    FEMALE = "F", "Female"
+    MALE = "M", "Male"
+
+
+class PupilYear(models.Model):
+    """What is known of a pupil in one academic year (named by the year it starts: 2024 is
+    2024/25). Year group 0 is Reception."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="years")
+    academic_year = models.PositiveSmallIntegerField()
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, related_name="pupil_years"
+    )
+    year_group = models.PositiveSmallIntegerField()
+    disadvantaged = models.BooleanField()
+    send = models.CharField(
+        "SEND provision", max_length=1, choices=SendProvision.choices, default=SendProvision.NONE
+    )
+    eal = models.BooleanField("EAL", null=True, blank=True)
+    gender = models.CharField(max_length=1, choices=Gender.choices, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "academic_year"], name="pupil_year_once_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(year_group__lte=13), name="pupil_year_group_r_to_13"
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "academic_year"])]
+
+    def __str__(self) -> str:
+        return f"{self.pupil} in {self.academic_year}/{(self.academic_year + 1) % 100:02d}"

@@ -1,0 +1,13 @@
+from django.db.models import QuerySet
+
+from programmes.models import Enrolment
+
+from .models import School
+
+
+def school_enrolments(*, school: School) -> QuerySet[Enrolment]:
+    return school.enrolments.select_related("cohort__programme").order_by("-cohort__start_date")
+
+
+def schools_with_local_authority(schools: QuerySet[School]) -> QuerySet[School]:
+    return schools.select_related("local_authority").order_by("local_authority__name", "name")

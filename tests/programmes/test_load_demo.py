@@ -1,0 +1,91 @@
+import hashlib
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+from stdnum.gb import upn
+
+from accounts.models import Role, RoleAssignment, User
+from evaluation.models import Pupil, PupilYear
+from evaluation.pseudonym import upn_hash
+from programmes import demo
+from programmes.models import Cohort, Enrolment, Programme
+from schools.models import LocalAuthority, School, StaffMember
+
+pytestmark = pytest.mark.django_db
+
+
+def _fingerprint() -> str:
+    rows = [
+        list(School.objects.order_by("urn").values_list("urn", "name", "postcode")),
+        list(StaffMember.objects.order_by("school__urn", "full_name", "year_group").values_list(
+            "school__urn", "full_name", "year_group")),
+        list(PupilYear.objects.order_by("pupil__upn_hash").values_list(
+            "pupil__upn_hash", "school__urn", "year_group", "disadvantaged", "send", "eal")),
+        list(User.objects.order_by("email").values_list("email", "full_name")),
+    ]  # fmt: skip
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def test_it_loads_a_london_ks1_mastery_project():
+    demo.load_demo()
+    programme = Programme.objects.get(slug=demo.DEMO_SLUG)
+    assert Cohort.objects.filter(programme=programme).count() == 4
+    assert Enrolment.objects.filter(cohort__programme=programme).count() == 120
+    assert programme.local_authorities.count() == 24
+    assert LocalAuthority.objects.filter(schools__isnull=False).distinct().count() == 24
+    per_school = School.objects.annotate(
+        teachers=Count("staff", distinct=True), pupils=Count("pupil_years", distinct=True)
+    )
+    assert {(s.teachers, s.pupils) for s in per_school} == {(4, 120)}
+    assert Pupil.objects.count() == 14_400
+    assert set(PupilYear.objects.values_list("year_group", flat=True)) == {0, 1, 2}
+    roles = dict(
+        RoleAssignment.objects.values_list("role").annotate(n=Count("id")).order_by("role")
+    )
+    assert roles == {
+        Role.SITE_ADMIN: 1,
+        Role.HUB_LEAD: 2,
+        Role.SLE: 120,
+        Role.HEADTEACHER: 120,
+        Role.MATHS_LEAD: 120,
+        Role.GOVERNOR: 120,
+    }
+
+
+def test_it_stores_pupils_only_as_keyed_hashes_of_valid_upns():
+    demo.load_demo()
+    first_school = School.objects.order_by("urn").first()
+    la_code = first_school.local_authority.code
+    expected_upn = demo._demo_upn(la_code, 2000, 0)
+    assert upn.is_valid(expected_upn)
+    assert Pupil.objects.filter(upn_hash=upn_hash(expected_upn)).exists()
+    assert not Pupil.objects.filter(upn_hash__startswith=expected_upn[:4]).exists()
+
+
+def test_it_is_deterministic():
+    demo.load_demo()
+    first = _fingerprint()
+    for model in [RoleAssignment, User, PupilYear, Pupil, StaffMember, Enrolment, Programme]:
+        model.objects.all().delete()
+    School.objects.all().delete()
+    demo.load_demo()
+    assert _fingerprint() == first
+
+
+def test_it_loads_once_and_prints_logins_that_work(client):
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    call_command("load_demo", stdout=out)
+    assert "Demo data loaded." in out.getvalue()
+    assert "Demo data is already loaded." in out.getvalue()
+    assert Programme.objects.count() == 1
+    logins = demo.demo_logins()
+    for login in logins:
+        assert login.email in out.getvalue()
+        assert client.login(username=login.email, password=demo.DEMO_PASSWORD), login.email
+        home = client.get("/", follow=True)
+        assert home.status_code == 200, login.email
+        assert home.redirect_chain, login.email
+        client.logout()

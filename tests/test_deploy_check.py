@@ -1,0 +1,38 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _manage_in_production(*args: str, **env: str) -> subprocess.CompletedProcess:
+    inherited = {key: value for key, value in os.environ.items() if "SECRET" not in key}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**inherited, "DJANGO_SETTINGS_MODULE": "mathsprog.settings.production", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_it_passes_the_deployment_checklist_with_production_settings():
+    result = _manage_in_production(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY="k3y-" + "x7Qp9" * 12,
+        PUPIL_KEY_SECRET="pupil-" + "Zr4" * 12,
+        ALLOWED_HOSTS="mathsprog.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_it_refuses_to_start_in_production_without_secrets():
+    result = _manage_in_production("check", ALLOWED_HOSTS="mathsprog.example.org")
+    assert result.returncode != 0
+    assert "Set the SECRET_KEY environment variable" in result.stderr
