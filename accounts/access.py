@@ -112,6 +112,12 @@ def schools_visible_to(user) -> QuerySet[School]:
     return School.objects.filter(pk__in=own)
 
 
+def require_site_admin(user) -> None:
+    """Site-admin pages are hidden (404), not refused, from everyone else."""
+    if not scope_of(user).is_site_admin:
+        raise Http404("No such page.")
+
+
 def programme_led_or_404(user, slug: str) -> Programme:
     """A programme the user leads (hub lead) or administers; 404 otherwise, so that a page
     never tells an outsider that a programme exists."""

@@ -1,8 +1,14 @@
+from django.urls import reverse
+
+from .access import scope_of
 from .navigation import dashboards_for
 
 
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_dashboards": []}
-    return {"nav_dashboards": dashboards_for(user)}
+        return {"nav_dashboards": [], "nav_tools": []}
+    tools = []
+    if scope_of(user).is_site_admin:
+        tools.append(("Register of schools", reverse("schools:register_import_new")))
+    return {"nav_dashboards": dashboards_for(user), "nav_tools": tools}

@@ -5,5 +5,7 @@ from . import views
 app_name = "schools"
 urlpatterns = [
     path("mine/", views.my_schools, name="mine"),
+    path("register/", views.register_import_new, name="register_import_new"),
+    path("register/<int:pk>/", views.register_import_detail, name="register_import"),
     path("<int:urn>/", views.school_dashboard, name="dashboard"),
 ]
