@@ -118,6 +118,17 @@ def require_site_admin(user) -> None:
         raise Http404("No such page.")
 
 
+def can_create_programme(user) -> bool:
+    """Hub leads and site admins set up new programmes."""
+    scope = scope_of(user)
+    return scope.is_site_admin or bool(scope.led_programme_ids)
+
+
+def require_programme_creator(user) -> None:
+    if not can_create_programme(user):
+        raise Http404("No such page.")
+
+
 def programme_led_or_404(user, slug: str) -> Programme:
     """A programme the user leads (hub lead) or administers; 404 otherwise, so that a page
     never tells an outsider that a programme exists."""
@@ -136,3 +147,23 @@ def school_visible_or_404(user, urn: int) -> School:
 
 def schools_assigned_to_sle(user) -> QuerySet[School]:
     return School.objects.filter(pk__in=scope_of(user).sle_school_ids)
+
+
+def can_edit_school_staff(user, school: School) -> bool:
+    """Staff records are kept by the school's own leaders, its programmes' hub leads and site
+    admins; SLEs and governors only read them."""
+    scope = scope_of(user)
+    leads_school = any(
+        role in (Role.HEADTEACHER, Role.MATHS_LEAD) and school_id == school.pk
+        for role, school_id in scope.school_roles
+    )
+    if scope.is_site_admin or leads_school:
+        return True
+    return school.enrolments.filter(programme__in=scope.led_programme_ids).exists()
+
+
+def school_staff_editable_or_404(user, urn: int) -> School:
+    school = school_visible_or_404(user, urn)
+    if not can_edit_school_staff(user, school):
+        raise Http404("No such page.")
+    return school

@@ -8,7 +8,11 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_dashboards": [], "nav_tools": []}
+    scope = scope_of(user)
     tools = []
-    if scope_of(user).is_site_admin:
+    if scope.is_site_admin or scope.led_programme_ids:
+        tools.append(("Schools", reverse("schools:list")))
+        tools.append(("Work group types", reverse("work_group_types")))
+    if scope.is_site_admin:
         tools.append(("Register of schools", reverse("schools:register_import_new")))
     return {"nav_dashboards": dashboards_for(user), "nav_tools": tools}

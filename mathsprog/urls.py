@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from workgroups import views as workgroup_views
+
 from .health import healthz
 
 admin.site.site_header = "mathsprog data admin"
@@ -8,6 +10,10 @@ admin.site.site_header = "mathsprog data admin"
 urlpatterns = [
     path("", include("accounts.urls")),
     path("programmes/", include("programmes.urls")),
+    path("programmes/<slug:slug>/", include("workgroups.urls")),
+    path("work-group-types/", workgroup_views.type_list, name="work_group_types"),
+    path("work-group-types/new/", workgroup_views.type_form, name="work_group_type_create"),
+    path("work-group-types/<int:pk>/", workgroup_views.type_form, name="work_group_type_edit"),
     path("schools/", include("schools.urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -141,6 +141,7 @@ def load_demo() -> None:
     schools = School.objects.bulk_create(schools)
     Enrolment.objects.bulk_create(
         Enrolment(
+            programme=programme,
             cohort=cohorts[index % len(cohorts)],
             school=school,
             # A scaled offer, not a uniform one: larger schools get more SLE time.

@@ -54,6 +54,9 @@ class Cohort(models.Model):
 class Enrolment(models.Model):
     """A school taking part in a programme, in one of its cohorts, with its allocation."""
 
+    # The programme is the cohort's; held here too so the database can insist that a school
+    # is enrolled in a programme once, whichever cohort it is in.
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="enrolments")
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrolments")
     school = models.ForeignKey(
         "schools.School", on_delete=models.PROTECT, related_name="enrolments"
@@ -68,7 +71,9 @@ class Enrolment(models.Model):
     class Meta:
         ordering = ["cohort", "school__name"]
         constraints = [
-            models.UniqueConstraint(fields=["cohort", "school"], name="enrolment_once_per_cohort"),
+            models.UniqueConstraint(
+                fields=["programme", "school"], name="enrolment_once_per_programme"
+            ),
             models.CheckConstraint(
                 condition=Q(sle_days_allocated__gte=0, funding_allocated__gte=0),
                 name="enrolment_allocation_not_negative",
@@ -77,3 +82,169 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school} in {self.cohort}"
+
+
+class Kpi(models.Model):
+    """A key performance indicator the funder agreed, e.g. "KS1 teachers trained: 480"."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="kpis")
+    name = models.CharField("indicator", max_length=200)
+    target = models.DecimalField(max_digits=12, decimal_places=2)
+    achieved = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    achieved_on = models.DateField("achieved as at", null=True, blank=True)
+    notes = models.TextField(blank=True, help_text="Where the achieved figure comes from.")
+
+    class Meta:
+        ordering = ["programme", "name"]
+        verbose_name = "KPI"
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"], name="kpi_name_unique"),
+            models.CheckConstraint(condition=Q(target__gte=0), name="kpi_target_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def percent_of_target(self) -> int | None:
+        if self.achieved is None or not self.target:
+            return None
+        return round(100 * self.achieved / self.target)
+
+
+class ComparisonSchool(models.Model):
+    """A school that takes part in a programme's evaluation only, to compare progress with."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="comparison_schools"
+    )
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.PROTECT, related_name="comparisons"
+    )
+
+    class Meta:
+        ordering = ["programme", "school__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "school"], name="comparison_school_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} (comparison for {self.programme})"
+
+
+class InterventionStrand(models.Model):
+    """A strand of the programme that schools take up, e.g. mastery lesson design or a
+    TA-led intervention."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="strands")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["programme", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"], name="strand_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StrandUptake(models.Model):
+    """That a school took up a strand, and whether it kept it going after the programme."""
+
+    strand = models.ForeignKey(InterventionStrand, on_delete=models.CASCADE, related_name="uptakes")
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, related_name="strand_uptakes"
+    )
+    started_on = models.DateField(null=True, blank=True)
+    continued_after_programme = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["strand", "school"], name="strand_uptake_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} takes up {self.strand}"
+
+
+class BudgetCategory(models.TextChoices):
+    SLE_TIME = "sle_time", "SLE time"
+    SCHOOL_GRANTS = "school_grants", "Grants to schools"
+    CPD = "cpd", "CPD and events"
+    RESOURCES = "resources", "Resources"
+    EVALUATION = "evaluation", "Evaluation"
+    MANAGEMENT = "management", "Management and administration"
+    OTHER = "other", "Other"
+
+
+class BudgetLine(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="budget_lines")
+    name = models.CharField(max_length=200)
+    category = models.CharField(max_length=20, choices=BudgetCategory.choices)
+    amount = models.DecimalField("budget (£)", max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["programme", "category", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"], name="budget_line_name_unique"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_line_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SpendEntry(models.Model):
+    """Money spent against a budget line; negative for a refund or correction."""
+
+    budget_line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="spend")
+    spent_on = models.DateField()
+    amount = models.DecimalField("amount (£)", max_digits=12, decimal_places=2)
+    description = models.CharField(max_length=300)
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-spent_on", "-id"]
+        verbose_name_plural = "spend entries"
+
+    def __str__(self) -> str:
+        return f"£{self.amount} on {self.spent_on}: {self.description}"
+
+
+class AllocationBand(models.Model):
+    """One band of a programme's offer scaled by school size: schools with up to
+    `up_to_pupils` on roll (no limit when empty) get these SLE days and this funding."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="allocation_bands"
+    )
+    up_to_pupils = models.PositiveIntegerField(null=True, blank=True)
+    sle_days = models.DecimalField("SLE days", max_digits=5, decimal_places=1)
+    funding = models.DecimalField("funding (£)", max_digits=10, decimal_places=2)
+
+    class Meta:
+        ordering = ["programme", models.F("up_to_pupils").asc(nulls_last=True)]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "up_to_pupils"], name="allocation_band_once"
+            ),
+            models.UniqueConstraint(
+                fields=["programme"],
+                condition=Q(up_to_pupils__isnull=True),
+                name="allocation_band_one_open_ended",
+            ),
+            models.CheckConstraint(
+                condition=Q(sle_days__gte=0, funding__gte=0), name="allocation_band_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        size = f"up to {self.up_to_pupils} pupils" if self.up_to_pupils else "any size"
+        return f"{size}: {self.sle_days} SLE days, £{self.funding}"

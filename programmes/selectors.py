@@ -1,8 +1,32 @@
-from django.db.models import Count, QuerySet
+from dataclasses import dataclass
+from decimal import Decimal
 
-from schools.models import LocalAuthority
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 
-from .models import Cohort, Programme
+from schools.models import LocalAuthority, RecordOfVisit
+
+from .models import (
+    BudgetLine,
+    Cohort,
+    Enrolment,
+    InterventionStrand,
+    Programme,
+    SpendEntry,
+    StrandUptake,
+)
+
+ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=12, decimal_places=2))
 
 
 def cohorts_with_school_counts(*, programme: Programme) -> QuerySet[Cohort]:
@@ -11,13 +35,131 @@ def cohorts_with_school_counts(*, programme: Programme) -> QuerySet[Cohort]:
 
 def local_authorities_with_school_counts(*, programme: Programme) -> QuerySet[LocalAuthority]:
     return (
-        LocalAuthority.objects.filter(schools__enrolments__cohort__programme=programme)
+        LocalAuthority.objects.filter(schools__enrolments__programme=programme)
         .annotate(school_count=Count("schools__enrolments"))
         .order_by("-school_count", "name")
     )
 
 
 def programmes_with_school_counts(programmes: QuerySet[Programme]) -> QuerySet[Programme]:
-    return programmes.annotate(school_count=Count("cohorts__enrolments")).order_by(
-        "-start_date", "name"
+    return programmes.annotate(school_count=Count("enrolments")).order_by("-start_date", "name")
+
+
+def _days_used_subquery():
+    visits = (
+        RecordOfVisit.objects.filter(programme=OuterRef("programme"), school=OuterRef("school"))
+        .values("school")
+        .annotate(total=Sum("days"))
+        .values("total")
     )
+    return Coalesce(Subquery(visits), ZERO)
+
+
+def enrolments(
+    *,
+    programme: Programme,
+    cohort: Cohort | None = None,
+    local_authority: LocalAuthority | None = None,
+    search: str = "",
+    over_allocation: bool = False,
+) -> QuerySet[Enrolment]:
+    """A programme's schools with their allocation and the SLE days their visits used."""
+    rows = (
+        Enrolment.objects.filter(programme=programme)
+        .select_related("school__local_authority", "cohort")
+        .annotate(sle_days_used=_days_used_subquery())
+        .order_by("school__name")
+    )
+    if cohort:
+        rows = rows.filter(cohort=cohort)
+    if local_authority:
+        rows = rows.filter(school__local_authority=local_authority)
+    if search:
+        term = search.strip()
+        by_urn = Q(school__urn=int(term)) if term.isdigit() else Q()
+        rows = rows.filter(Q(school__name__icontains=term) | by_urn)
+    if over_allocation:
+        rows = rows.filter(sle_days_used__gt=F("sle_days_allocated"))
+    return rows
+
+
+@dataclass(frozen=True)
+class SleDays:
+    allocated: Decimal
+    used: Decimal
+    schools_over: int
+
+    @property
+    def over(self) -> bool:
+        return self.used > self.allocated
+
+
+def sle_days(*, programme: Programme) -> SleDays:
+    allocated = programme.enrolments.aggregate(total=Coalesce(Sum("sle_days_allocated"), ZERO))
+    used = RecordOfVisit.objects.filter(
+        programme=programme, school__enrolments__programme=programme
+    ).aggregate(total=Coalesce(Sum("days"), ZERO))
+    schools_over = enrolments(programme=programme, over_allocation=True).count()
+    return SleDays(allocated["total"], used["total"], schools_over)
+
+
+@dataclass(frozen=True)
+class Budget:
+    lines: list[BudgetLine]
+    total: Decimal
+    spent: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.total - self.spent
+
+
+def budget(*, programme: Programme) -> Budget:
+    lines = list(
+        programme.budget_lines.annotate(spent=Coalesce(Sum("spend__amount"), ZERO)).order_by(
+            "category", "name"
+        )
+    )
+    for line in lines:
+        line.remaining = line.amount - line.spent
+    total = sum((line.amount for line in lines), Decimal(0))
+    spent = sum((line.spent for line in lines), Decimal(0))
+    return Budget(lines, total, spent)
+
+
+def recent_spend(*, programme: Programme, limit: int = 25):
+    return (
+        SpendEntry.objects.filter(budget_line__programme=programme)
+        .select_related("budget_line", "school", "recorded_by")
+        .order_by("-spent_on", "-id")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class StrandRow:
+    enrolment: Enrolment
+    uptakes: list[StrandUptake | None]
+
+
+def strand_uptake(*, programme: Programme) -> tuple[list[InterventionStrand], list[StrandRow]]:
+    """Which enrolled school took up which strand: one row a school, one column a strand."""
+    strands = list(programme.strands.order_by("name"))
+    taken = {
+        (uptake.strand_id, uptake.school_id): uptake
+        for uptake in StrandUptake.objects.filter(strand__programme=programme)
+    }
+    rows = [
+        StrandRow(enrolment, [taken.get((strand.pk, enrolment.school_id)) for strand in strands])
+        for enrolment in programme.enrolments.select_related("school").order_by("school__name")
+    ]
+    return strands, rows
+
+
+def strand_uptake_for(*, strand: InterventionStrand) -> list[tuple[Enrolment, StrandUptake | None]]:
+    taken = {u.school_id: u for u in strand.uptakes.all()}
+    return [
+        (enrolment, taken.get(enrolment.school_id))
+        for enrolment in strand.programme.enrolments.select_related("school").order_by(
+            "school__name"
+        )
+    ]

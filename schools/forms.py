@@ -1,6 +1,10 @@
+import re
+
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+
+from .models import LocalAuthority, School, StaffMember
 
 
 class SchoolRegisterUploadForm(forms.Form):
@@ -27,3 +31,46 @@ class SchoolRegisterUploadForm(forms.Form):
                 "This is not a CSV file. In GIAS, choose the CSV download, not Excel."
             )
         return upload
+
+
+class UrnListField(forms.CharField):
+    """URNs typed or pasted in any layout (one a line, or separated by commas or spaces),
+    cleaned to the schools they name; unknown URNs are named in the error."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def clean(self, value):
+        text = super().clean(value)
+        tokens = [token for token in re.split(r"[\s,;]+", text or "") if token]
+        bad = [token for token in tokens if not (token.isdigit() and len(token) == 6)]
+        if bad:
+            raise forms.ValidationError(f"Not a 6-digit URN: {', '.join(bad)}.")
+        urns = list(dict.fromkeys(int(token) for token in tokens))
+        schools = School.objects.in_bulk(urns, field_name="urn")
+        unknown = [str(urn) for urn in urns if urn not in schools]
+        if unknown:
+            raise forms.ValidationError(
+                f"No school with URN {', '.join(unknown)}. Import the register of schools first."
+            )
+        return [schools[urn] for urn in urns]
+
+
+class StaffMemberForm(forms.ModelForm):
+    class Meta:
+        model = StaffMember
+        fields = ["full_name", "email", "role", "year_group", "start_date", "end_date"]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "end_date": "When they left or changed role. For a new role, add them again.",
+            "year_group": "Class teachers: the year group they teach (0 for Reception).",
+        }
+
+
+class SchoolFilterForm(forms.Form):
+    search = forms.CharField(label="Name, URN or postcode", required=False)
+    local_authority = forms.ModelChoiceField(queryset=LocalAuthority.objects.all(), required=False)
+    phase = forms.CharField(required=False)
+    open_only = forms.BooleanField(label="Open schools only", required=False, initial=True)

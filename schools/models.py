@@ -131,3 +131,52 @@ class SchoolRegisterImport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+
+class VisitLength(models.TextChoices):
+    HALF_DAY = "half_day", "Half day"
+    FULL_DAY = "full_day", "Full day"
+    HOURS = "hours", "Hours"
+
+
+class VisitKind(models.TextChoices):
+    IN_SCHOOL_DEVELOPMENT = "development", "In-school development"
+    COACHING = "coaching", "Coaching"
+    LESSON_STUDY = "lesson_study", "Lesson study"
+    SUBJECT_LEADER_MEETING = "subject_leader", "Subject-leader meeting"
+    GOVERNOR_MEETING = "governor", "Governor meeting"
+
+
+class RecordOfVisit(models.Model):
+    """An SLE's visit to a school in a programme. Its length, in days, counts against the
+    school's SLE-day allocation."""
+
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="visits"
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="visits")
+    sle = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="visits", verbose_name="SLE"
+    )
+    visit_date = models.DateField()
+    kind = models.CharField(max_length=20, choices=VisitKind.choices)
+    length = models.CharField(max_length=10, choices=VisitLength.choices)
+    hours = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    # Derived from length and hours when saved, so that SQL can sum days used.
+    days = models.DecimalField(max_digits=4, decimal_places=2, editable=False)
+
+    class Meta:
+        ordering = ["-visit_date"]
+        verbose_name = "record of visit"
+        verbose_name_plural = "records of visit"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(length=VisitLength.HOURS) | Q(hours__gt=0),
+                name="visit_hours_given_for_hourly_visits",
+            ),
+            models.CheckConstraint(condition=Q(days__gte=0), name="visit_days_not_negative"),
+        ]
+        indexes = [models.Index(fields=["programme", "school"])]
+
+    def __str__(self) -> str:
+        return f"{self.school} visited {self.visit_date:%d %b %Y}"

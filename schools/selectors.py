@@ -1,8 +1,9 @@
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from programmes.models import Enrolment
 
-from .models import School, SchoolRegisterImport
+from .models import School, SchoolRegisterImport, StaffMember
 
 
 def school_enrolments(*, school: School) -> QuerySet[Enrolment]:
@@ -20,3 +21,37 @@ def register_imports() -> QuerySet[SchoolRegisterImport]:
 
 def recent_register_imports(limit: int = 10) -> QuerySet[SchoolRegisterImport]:
     return register_imports()[:limit]
+
+
+def schools_matching(
+    schools: QuerySet[School],
+    *,
+    search: str = "",
+    local_authority=None,
+    phase: str = "",
+    open_only: bool = False,
+) -> QuerySet[School]:
+    rows = schools.select_related("local_authority").order_by("name")
+    if search:
+        term = search.strip()
+        match = Q(name__icontains=term) | Q(postcode__istartswith=term)
+        if term.isdigit():
+            match |= Q(urn=int(term))
+        rows = rows.filter(match)
+    if local_authority:
+        rows = rows.filter(local_authority=local_authority)
+    if phase:
+        rows = rows.filter(phase__iexact=phase)
+    if open_only:
+        rows = rows.filter(is_open=True)
+    return rows
+
+
+def staff_of(*, school: School) -> tuple[list[StaffMember], list[StaffMember]]:
+    """Current and former staff of a school: former ones stay on record so that staff
+    changes can be seen."""
+    today = timezone.localdate()
+    staff = list(school.staff.order_by("role", "full_name"))
+    current = [s for s in staff if s.end_date is None or s.end_date >= today]
+    former = [s for s in staff if s.end_date is not None and s.end_date < today]
+    return current, former

@@ -1,9 +1,34 @@
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
-from accounts.access import require_site_admin, school_visible_or_404, schools_assigned_to_sle
+from accounts.access import (
+    can_edit_school_staff,
+    require_site_admin,
+    school_staff_editable_or_404,
+    school_visible_or_404,
+    schools_assigned_to_sle,
+    schools_visible_to,
+)
+from mathsprog.services import model_create, model_update
+from mathsprog.views import form_view
 
 from . import selectors, services
-from .forms import SchoolRegisterUploadForm
+from .forms import SchoolFilterForm, SchoolRegisterUploadForm, StaffMemberForm
+from .models import StaffMember
+
+PAGE_SIZE = 50
+
+
+def school_list(request):
+    filters = SchoolFilterForm(request.GET or None)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    rows = selectors.schools_matching(schools_visible_to(request.user), **criteria)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filters": filters, "page": page, "query": query.urlencode()}
+    return render(request, "schools/school_list.html", context)
 
 
 def my_schools(request):
@@ -14,8 +39,44 @@ def my_schools(request):
 
 def school_dashboard(request, urn: int):
     school = school_visible_or_404(request.user, urn)
-    context = {"school": school, "enrolments": selectors.school_enrolments(school=school)}
+    current, _ = selectors.staff_of(school=school)
+    context = {
+        "school": school,
+        "enrolments": selectors.school_enrolments(school=school),
+        "staff_count": len(current),
+    }
     return render(request, "schools/dashboard.html", context)
+
+
+def staff_list(request, urn: int):
+    school = school_visible_or_404(request.user, urn)
+    current, former = selectors.staff_of(school=school)
+    context = {
+        "school": school,
+        "current": current,
+        "former": former,
+        "can_edit": can_edit_school_staff(request.user, school),
+    }
+    return render(request, "schools/staff_list.html", context)
+
+
+def staff_form(request, urn: int, pk: int | None = None):
+    school = school_staff_editable_or_404(request.user, urn)
+    staff = get_object_or_404(school.staff, pk=pk) if pk else None
+    url = reverse("schools:staff", args=[school.urn])
+    return form_view(
+        request,
+        StaffMemberForm(request.POST or None, instance=staff),
+        save=lambda data: (
+            model_update(staff, **data)
+            if staff
+            else model_create(StaffMember, school=school, **data)
+        ),
+        success_url=url,
+        title=f"Edit {staff.full_name}" if staff else f"Add staff at {school.name}",
+        back_url=url,
+        back_label="Staff",
+    )
 
 
 def register_import_new(request):

@@ -66,6 +66,7 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
         model = Enrolment
 
     cohort = factory.SubFactory(CohortFactory)
+    programme = factory.SelfAttribute("cohort.programme")
     school = factory.SubFactory(SchoolFactory)
     sle_days_allocated = Decimal("4.0")
 

@@ -1,0 +1,32 @@
+"""The two writes every app's services build on: validate the whole object, then save."""
+
+from django.db import models, transaction
+
+
+def _split_many_to_many(model: type[models.Model], fields: dict) -> tuple[dict, dict]:
+    many = {f.name for f in model._meta.many_to_many}
+    plain = {name: value for name, value in fields.items() if name not in many}
+    return plain, {name: value for name, value in fields.items() if name in many}
+
+
+@transaction.atomic
+def model_create(model: type[models.Model], **fields) -> models.Model:
+    plain, many = _split_many_to_many(model, fields)
+    instance = model(**plain)
+    instance.full_clean()
+    instance.save()
+    for name, values in many.items():
+        getattr(instance, name).set(values)
+    return instance
+
+
+@transaction.atomic
+def model_update(instance: models.Model, **fields) -> models.Model:
+    plain, many = _split_many_to_many(type(instance), fields)
+    for name, value in plain.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    for name, values in many.items():
+        getattr(instance, name).set(values)
+    return instance

@@ -1,0 +1,138 @@
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import Role, RoleAssignment
+from mathsprog.services import model_create, model_update
+from schools.models import School
+
+from .models import (
+    AllocationBand,
+    Cohort,
+    ComparisonSchool,
+    Enrolment,
+    Programme,
+    SpendEntry,
+    StrandUptake,
+)
+
+
+@transaction.atomic
+def programme_create(*, created_by, **fields) -> Programme:
+    """A new programme, led by whoever set it up."""
+    programme = model_create(Programme, **fields)
+    RoleAssignment.objects.create(user=created_by, role=Role.HUB_LEAD, programme=programme)
+    return programme
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """What each enrolled school gets: one uniform offer, or the programme's size bands."""
+
+    sle_days: Decimal | None = None
+    funding: Decimal | None = None
+    by_size: bool = False
+
+
+def allocation_for_school(school: School, bands: list[AllocationBand]) -> tuple[Decimal, Decimal]:
+    """The band a school falls in by number on roll (bands run smallest first). A school with
+    no known roll gets the smallest band, so a missing figure never over-allocates."""
+    if not bands:
+        raise ValidationError("Set the programme's allocation bands before allocating by size.")
+    band = bands[0]
+    if school.number_on_roll is not None:
+        fits = [
+            b for b in bands if b.up_to_pupils is None or school.number_on_roll <= b.up_to_pupils
+        ]
+        band = fits[0] if fits else bands[-1]
+    return band.sle_days, band.funding
+
+
+@transaction.atomic
+def schools_enrol(*, cohort: Cohort, schools: list[School], allocation: Allocation) -> int:
+    """Enrol schools into a cohort in one go. All or nothing: a school already in the
+    programme, or one of its comparison schools, stops the whole enrolment."""
+    programme = cohort.programme
+    ids = [school.pk for school in schools]
+    clashes = sorted(
+        [f"{urn} is already enrolled" for urn in programme.enrolments.filter(
+            school__in=ids).values_list("school__urn", flat=True)]
+        + [f"{urn} is a comparison school" for urn in programme.comparison_schools.filter(
+            school__in=ids).values_list("school__urn", flat=True)]
+    )  # fmt: skip
+    if clashes:
+        raise ValidationError([f"URN {clash} in this programme." for clash in clashes])
+    bands = list(programme.allocation_bands.all()) if allocation.by_size else []
+    enrolments = []
+    for school in schools:
+        if allocation.by_size:
+            days, funding = allocation_for_school(school, bands)
+        else:
+            days, funding = allocation.sle_days or 0, allocation.funding or 0
+        enrolments.append(
+            Enrolment(
+                programme=programme,
+                cohort=cohort,
+                school=school,
+                sle_days_allocated=days,
+                funding_allocated=funding,
+            )
+        )
+    Enrolment.objects.bulk_create(enrolments)
+    return len(enrolments)
+
+
+def enrolment_update(*, enrolment: Enrolment, **fields) -> Enrolment:
+    if "cohort" in fields and fields["cohort"].programme_id != enrolment.programme_id:
+        raise ValidationError("A school can only move to a cohort of the same programme.")
+    return model_update(enrolment, **fields)
+
+
+@transaction.atomic
+def comparison_schools_add(*, programme: Programme, schools: list[School]) -> int:
+    enrolled = list(
+        programme.enrolments.filter(school__in=schools).values_list("school__urn", flat=True)
+    )
+    if enrolled:
+        raise ValidationError(
+            [f"URN {urn} is enrolled in the programme, so it cannot compare." for urn in enrolled]
+        )
+    already = set(programme.comparison_schools.values_list("school_id", flat=True))
+    new = [
+        ComparisonSchool(programme=programme, school=school)
+        for school in schools
+        if school.pk not in already
+    ]
+    ComparisonSchool.objects.bulk_create(new)
+    return len(new)
+
+
+def comparison_school_remove(*, comparison: ComparisonSchool) -> None:
+    comparison.delete()
+
+
+@transaction.atomic
+def strand_uptakes_replace(*, strand, taken_up: set[str], continued: set[str]) -> None:
+    """Set which enrolled schools (by id, as a form sends them) took up a strand and which
+    continued it after the programme. A school can only continue what it took up."""
+    enrolled = set(strand.programme.enrolments.values_list("school_id", flat=True))
+    taken = {int(pk) for pk in taken_up if pk.isdigit() and int(pk) in enrolled}
+    kept = {int(pk) for pk in continued if pk.isdigit()} & taken
+    StrandUptake.objects.filter(strand=strand).exclude(school_id__in=taken).delete()
+    existing = {u.school_id: u for u in StrandUptake.objects.filter(strand=strand)}
+    changed = []
+    for uptake in existing.values():
+        if uptake.continued_after_programme != (uptake.school_id in kept):
+            uptake.continued_after_programme = uptake.school_id in kept
+            changed.append(uptake)
+    StrandUptake.objects.bulk_update(changed, ["continued_after_programme"])
+    StrandUptake.objects.bulk_create(
+        StrandUptake(strand=strand, school_id=pk, continued_after_programme=pk in kept)
+        for pk in taken - existing.keys()
+    )
+
+
+def spend_record(*, recorded_by, **fields) -> SpendEntry:
+    return model_create(SpendEntry, recorded_by=recorded_by, **fields)

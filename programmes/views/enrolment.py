@@ -1,0 +1,115 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.access import programme_led_or_404
+from mathsprog.exports import csv_response
+from mathsprog.views import form_view
+
+from .. import selectors, services
+from ..forms import (
+    AllocationMode,
+    BulkEnrolmentForm,
+    ComparisonSchoolsForm,
+    EnrolmentFilterForm,
+    EnrolmentForm,
+)
+
+PAGE_SIZE = 50
+
+
+def enrolment_list(request, slug: str):
+    programme = programme_led_or_404(request.user, slug)
+    filters = EnrolmentFilterForm(request.GET or None, programme=programme)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    rows = selectors.enrolments(programme=programme, **criteria)
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            f"{programme.slug}-schools.csv",
+            ["URN", "School", "Local authority", "Cohort", "SLE days allocated",
+             "SLE days used", "Funding allocated (£)"],
+            ((e.school.urn, e.school.name, e.school.local_authority.name, e.cohort.name,
+              e.sle_days_allocated, e.sle_days_used, e.funding_allocated) for e in rows),
+        )  # fmt: skip
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"programme": programme, "filters": filters, "page": page, "query": query.urlencode()}
+    return render(request, "programmes/enrolment_list.html", context)
+
+
+def _schools_url(programme) -> str:
+    return reverse("programmes:enrolments", args=[programme.slug])
+
+
+def enrolment_bulk(request, slug: str):
+    programme = programme_led_or_404(request.user, slug)
+
+    def enrol(data):
+        allocation = services.Allocation(
+            sle_days=data["sle_days"],
+            funding=data["funding"],
+            by_size=data["allocation"] == AllocationMode.BY_SIZE,
+        )
+        return services.schools_enrol(
+            cohort=data["cohort"], schools=data["schools"], allocation=allocation
+        )
+
+    return form_view(
+        request,
+        BulkEnrolmentForm(request.POST or None, programme=programme),
+        save=enrol,
+        success_url=_schools_url(programme),
+        message=lambda count: f"{count} school(s) enrolled.",
+        title="Enrol schools",
+        intro="Enrol several schools into a cohort at once. If any of them cannot be "
+        "enrolled, none is, and you are told why.",
+        submit_label="Enrol schools",
+        back_url=_schools_url(programme),
+        back_label="Schools",
+    )
+
+
+def enrolment_edit(request, slug: str, urn: int):
+    programme = programme_led_or_404(request.user, slug)
+    enrolment = get_object_or_404(programme.enrolments.select_related("school"), school__urn=urn)
+    return form_view(
+        request,
+        EnrolmentForm(request.POST or None, instance=enrolment),
+        save=lambda data: services.enrolment_update(enrolment=enrolment, **data),
+        success_url=_schools_url(programme),
+        title=f"{enrolment.school.name}: allocation",
+        back_url=_schools_url(programme),
+        back_label="Schools",
+    )
+
+
+def comparison_schools(request, slug: str):
+    programme = programme_led_or_404(request.user, slug)
+    url = reverse("programmes:comparison", args=[programme.slug])
+    return form_view(
+        request,
+        ComparisonSchoolsForm(request.POST or None),
+        save=lambda data: services.comparison_schools_add(
+            programme=programme, schools=data["schools"]
+        ),
+        success_url=url,
+        message=lambda count: f"{count} comparison school(s) added.",
+        title=f"{programme.name}: comparison schools",
+        template="programmes/comparison_schools.html",
+        submit_label="Add comparison schools",
+        programme=programme,
+        comparisons=programme.comparison_schools.select_related("school__local_authority"),
+    )
+
+
+@require_POST
+def comparison_school_remove(request, slug: str, urn: int):
+    programme = programme_led_or_404(request.user, slug)
+    services.comparison_school_remove(
+        comparison=get_object_or_404(programme.comparison_schools, school__urn=urn)
+    )
+    messages.success(request, f"URN {urn} is no longer a comparison school.")
+    return redirect("programmes:comparison", slug=programme.slug)

@@ -1,0 +1,125 @@
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from schools.models import School, StaffMember, StaffRole
+
+from .models import CORE_CPD_KINDS, Attendance, Event, EventKind, WorkGroup
+
+# The staff the programme's CPD is for.
+CPD_ROLES = (StaffRole.CLASS_TEACHER, StaffRole.TEACHING_ASSISTANT, StaffRole.MATHS_LEAD)
+
+
+def current_staff(on: date | None = None) -> QuerySet[StaffMember]:
+    on = on or timezone.localdate()
+    return StaffMember.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=on)).filter(
+        start_date__lte=on
+    )
+
+
+def work_groups(*, programme, type=None, academic_year=None) -> QuerySet[WorkGroup]:
+    rows = (
+        programme.work_groups.select_related("type", "lead")
+        .annotate(school_count=Count("schools", distinct=True))
+        .order_by("-academic_year", "name")
+    )
+    if type:
+        rows = rows.filter(type=type)
+    if academic_year:
+        rows = rows.filter(academic_year=academic_year)
+    return rows
+
+
+def work_group_detail(*, programme, pk: int) -> WorkGroup:
+    return (
+        programme.work_groups.select_related("type", "lead")
+        .prefetch_related(
+            Prefetch(
+                "schools",
+                queryset=School.objects.select_related("local_authority").order_by("name"),
+            ),
+            Prefetch(
+                "participants__staff_member",
+                queryset=StaffMember.objects.select_related("school"),
+            ),
+            Prefetch("events", queryset=Event.objects.order_by("starts_at")),
+        )
+        .get(pk=pk)
+    )
+
+
+def events(*, programme, kind: str = "", when: str = "") -> QuerySet[Event]:
+    rows = programme.events.select_related("work_group").annotate(
+        present=Count("register", filter=Q(register__present=True))
+    )
+    if kind:
+        rows = rows.filter(kind=kind)
+    now = timezone.now()
+    if when == "upcoming":
+        rows = rows.filter(starts_at__gte=now).order_by("starts_at")
+    elif when == "past":
+        rows = rows.filter(starts_at__lt=now)
+    return rows
+
+
+def register_candidates(*, event: Event) -> QuerySet[StaffMember]:
+    """Who is expected at an event: a work group's participants; otherwise the current CPD
+    staff of the invited schools, or of every school in the programme."""
+    if event.work_group_id:
+        staff = StaffMember.objects.filter(work_groups__work_group=event.work_group_id)
+    else:
+        invited = event.schools.all()
+        schools = invited if invited.exists() else event.programme.enrolments.values("school")
+        staff = current_staff(event.starts_at.date()).filter(school__in=schools, role__in=CPD_ROLES)
+    return staff.select_related("school").order_by("school__name", "full_name")
+
+
+def register(*, event: Event) -> list[tuple[StaffMember, bool | None]]:
+    """Each expected person with their mark: True present, False absent, None not yet taken.
+    Someone marked who is no longer expected (they left) stays on the register."""
+    marks = dict(event.register.values_list("staff_member_id", "present"))
+    expected = list(register_candidates(event=event))
+    expected_ids = {staff.pk for staff in expected}
+    former = StaffMember.objects.filter(pk__in=marks.keys() - expected_ids).select_related("school")
+    return [(staff, marks.get(staff.pk)) for staff in [*expected, *former]]
+
+
+@dataclass(frozen=True)
+class CpdCoverage:
+    launch: date | None
+    staff_count: int
+    untrained: list[StaffMember]
+
+    @property
+    def trained_count(self) -> int:
+        return self.staff_count - len(self.untrained)
+
+
+def cpd_coverage(*, programme, school=None) -> CpdCoverage:
+    """Current CPD staff of the programme's schools who have not yet been at a launch or
+    catch-up session: the people to book onto catch-up CPD."""
+    had_core = Attendance.objects.filter(
+        staff_member=OuterRef("pk"),
+        event__programme=programme,
+        event__kind__in=CORE_CPD_KINDS,
+        present=True,
+    )
+    staff = current_staff().filter(school__enrolments__programme=programme, role__in=CPD_ROLES)
+    if school is not None:
+        staff = staff.filter(school=school)
+    staff = staff.annotate(had_core_cpd=Exists(had_core))
+    launch = programme.events.filter(kind=EventKind.LAUNCH_TRAINING).aggregate(
+        first=Min("starts_at")
+    )["first"]
+    untrained = list(
+        staff.filter(had_core_cpd=False)
+        .select_related("school")
+        .order_by("school__name", "full_name")
+    )
+    return CpdCoverage(
+        launch=timezone.localtime(launch).date() if launch else None,
+        staff_count=staff.count(),
+        untrained=untrained,
+    )

@@ -1,0 +1,57 @@
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from mathsprog.services import model_create, model_update
+from schools.models import StaffMember
+
+from .models import Attendance, Event, EventKind, WorkGroup, WorkGroupParticipant
+from .selectors import register_candidates
+
+
+def work_group_participant_add(*, work_group: WorkGroup, staff_member: StaffMember, role: str):
+    if not work_group.schools.filter(pk=staff_member.school_id).exists():
+        raise ValidationError(f"{staff_member.school} is not one of this work group's schools.")
+    if work_group.participants.filter(staff_member=staff_member).exists():
+        raise ValidationError(f"{staff_member.full_name} is already in this work group.")
+    return model_create(
+        WorkGroupParticipant, work_group=work_group, staff_member=staff_member, role=role
+    )
+
+
+def work_group_participant_remove(*, participant: WorkGroupParticipant) -> None:
+    participant.delete()
+
+
+def _check_event_belongs(fields: dict, programme) -> None:
+    work_group = fields.get("work_group")
+    if work_group and work_group.programme_id != programme.pk:
+        raise ValidationError("That work group belongs to another programme.")
+    if fields.get("kind") != EventKind.PARENT_WORKSHOP:
+        fields["parent_headcount"] = None
+
+
+def event_create(*, programme, **fields) -> Event:
+    _check_event_belongs(fields, programme)
+    return model_create(Event, programme=programme, **fields)
+
+
+def event_update(*, event: Event, **fields) -> Event:
+    _check_event_belongs(fields, event.programme)
+    return model_update(event, **fields)
+
+
+@transaction.atomic
+def register_record(*, event: Event, present_ids: set[int]) -> int:
+    """Take the register: everyone expected is marked present or absent in one statement, so
+    a register taken again replaces the earlier one."""
+    candidates = list(register_candidates(event=event).values_list("pk", flat=True))
+    rows = [
+        Attendance(event=event, staff_member_id=pk, present=pk in present_ids) for pk in candidates
+    ]
+    Attendance.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["event", "staff_member"],
+        update_fields=["present"],
+    )
+    return sum(1 for row in rows if row.present)
