@@ -53,3 +53,45 @@ class PupilYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pupil} in {self.academic_year}/{(self.academic_year + 1) % 100:02d}"
+
+
+class WindowKind(models.TextChoices):
+    BASELINE = "baseline", "Baseline"
+    INTERIM = "interim", "Interim"
+    END = "end", "End"
+
+
+class AssessmentWindow(models.Model):
+    """A point in a programme when pupils are assessed. Scores are read on its scale (by
+    default the KS2 scaled score, 80 to 120, expected standard 100, higher 110); a window may
+    also or instead take teacher-assessment codes (PKF, WTS, EXS, GDS)."""
+
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="assessment_windows"
+    )
+    slug = models.SlugField()
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=10, choices=WindowKind.choices)
+    date = models.DateField()
+    instrument = models.CharField(max_length=200, blank=True)
+    scale_min = models.DecimalField(max_digits=6, decimal_places=1, default=80)
+    scale_max = models.DecimalField(max_digits=6, decimal_places=1, default=120)
+    expected_threshold = models.DecimalField(max_digits=6, decimal_places=1, default=100)
+    higher_threshold = models.DecimalField(max_digits=6, decimal_places=1, default=110)
+    teacher_assessment = models.BooleanField("takes teacher-assessment codes", default=False)
+
+    class Meta:
+        ordering = ["programme", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "slug"], name="window_slug_unique"),
+            models.CheckConstraint(
+                condition=Q(scale_min__lt=models.F("scale_max"))
+                & Q(expected_threshold__gte=models.F("scale_min"))
+                & Q(higher_threshold__gte=models.F("expected_threshold"))
+                & Q(higher_threshold__lte=models.F("scale_max")),
+                name="window_scale_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.date:%b %Y})"

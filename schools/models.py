@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Q
 
@@ -147,6 +149,10 @@ class VisitKind(models.TextChoices):
     GOVERNOR_MEETING = "governor", "Governor meeting"
 
 
+# Hours that make one SLE day when a visit is logged in hours.
+SLE_HOURS_PER_DAY = Decimal(6)
+
+
 class RecordOfVisit(models.Model):
     """An SLE's visit to a school in a programme. Its length, in days, counts against the
     school's SLE-day allocation."""
@@ -180,3 +186,12 @@ class RecordOfVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school} visited {self.visit_date:%d %b %Y}"
+
+    def save(self, *args, **kwargs):
+        self.days = self.length_in_days()
+        super().save(*args, **kwargs)
+
+    def length_in_days(self) -> Decimal:
+        if self.length == VisitLength.HOURS:
+            return (Decimal(self.hours or 0) / SLE_HOURS_PER_DAY).quantize(Decimal("0.01"))
+        return Decimal("0.5") if self.length == VisitLength.HALF_DAY else Decimal("1")

@@ -1,11 +1,28 @@
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import factory
 
 from accounts.models import Role, RoleAssignment, User
-from programmes.models import Cohort, Enrolment, Programme
-from schools.models import LocalAuthority, School, StaffMember, StaffRole
+from programmes.models import (
+    BudgetCategory,
+    BudgetLine,
+    Cohort,
+    Enrolment,
+    Kpi,
+    Programme,
+    SpendEntry,
+)
+from schools.models import (
+    LocalAuthority,
+    RecordOfVisit,
+    School,
+    StaffMember,
+    StaffRole,
+    VisitKind,
+    VisitLength,
+)
+from workgroups.models import Event, EventKind, WorkGroup, WorkGroupType
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -84,3 +101,65 @@ class StaffMemberFactory(factory.django.DjangoModelFactory):
 
 def give_role(user: User, role: Role, *, programme=None, school=None) -> RoleAssignment:
     return RoleAssignment.objects.create(user=user, role=role, programme=programme, school=school)
+
+
+class KpiFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Kpi
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    name = factory.Sequence(lambda n: f"Indicator {n}")
+    target = Decimal("100")
+
+
+class BudgetLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BudgetLine
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    name = factory.Sequence(lambda n: f"Budget line {n}")
+    category = BudgetCategory.CPD
+    amount = Decimal("1000")
+
+
+class SpendEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SpendEntry
+
+    budget_line = factory.SubFactory(BudgetLineFactory)
+    spent_on = date(2025, 10, 1)
+    amount = Decimal("100")
+    description = "Room hire"
+
+
+class RecordOfVisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RecordOfVisit
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    school = factory.SubFactory(SchoolFactory)
+    sle = factory.SubFactory(UserFactory)
+    visit_date = date(2025, 10, 1)
+    kind = VisitKind.COACHING
+    length = VisitLength.HALF_DAY
+
+
+class WorkGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkGroup
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    type = factory.LazyFunction(lambda: WorkGroupType.objects.get(name="Mastery Readiness"))
+    name = factory.Sequence(lambda n: f"Work group {n}")
+    academic_year = 2025
+    lead = factory.SubFactory(UserFactory)
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    kind = EventKind.CLUSTER_WORKSHOP
+    title = factory.Sequence(lambda n: f"Workshop {n}")
+    starts_at = datetime(2025, 10, 1, 9, tzinfo=UTC)

@@ -128,7 +128,13 @@ def event_form(request, slug: str, pk: int | None = None):
     event = get_object_or_404(programme.events, pk=pk) if pk else None
     return form_view(
         request,
-        EventForm(request.POST or None, instance=event, programme=programme),
+        EventForm(
+            request.POST or None,
+            instance=event,
+            programme=programme,
+            # "Schedule a workshop" on a work group's page comes with the group chosen.
+            initial={"work_group": request.GET.get("work_group")},
+        ),
         save=lambda data: (
             services.event_update(event=event, **data)
             if event

@@ -3,15 +3,16 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count
+from django.db.models import Count, Q
 from stdnum.gb import upn
 
 from accounts.models import Role, RoleAssignment, User
 from evaluation.models import Pupil, PupilYear
 from evaluation.pseudonym import upn_hash
 from programmes import demo
+from programmes.demo.delivery import DEMO_TODAY
 from programmes.models import Cohort, Enrolment, Programme
-from schools.models import LocalAuthority, School, StaffMember
+from schools.models import LocalAuthority, School, StaffMember, StaffRole
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +35,14 @@ def test_it_loads_a_london_ks1_mastery_project():
     assert Cohort.objects.filter(programme=programme).count() == 4
     assert Enrolment.objects.filter(cohort__programme=programme).count() == 120
     assert programme.local_authorities.count() == 24
-    assert LocalAuthority.objects.filter(schools__isnull=False).distinct().count() == 24
-    per_school = School.objects.annotate(
-        teachers=Count("staff", distinct=True), pupils=Count("pupil_years", distinct=True)
+    enrolled_in = LocalAuthority.objects.filter(schools__enrolments__programme=programme)
+    assert enrolled_in.distinct().count() == 24
+    assert programme.comparison_schools.count() == 24
+    in_post = Q(staff__end_date__isnull=True) | Q(staff__end_date__gte=DEMO_TODAY)
+    teachers = Q(staff__role=StaffRole.CLASS_TEACHER) & in_post
+    per_school = School.objects.filter(enrolments__programme=programme).annotate(
+        teachers=Count("staff", filter=teachers, distinct=True),
+        pupils=Count("pupil_years", distinct=True),
     )
     assert {(s.teachers, s.pupils) for s in per_school} == {(4, 120)}
     assert Pupil.objects.count() == 14_400
@@ -67,9 +73,8 @@ def test_it_stores_pupils_only_as_keyed_hashes_of_valid_upns():
 def test_it_is_deterministic():
     demo.load_demo()
     first = _fingerprint()
-    for model in [RoleAssignment, User, PupilYear, Pupil, StaffMember, Enrolment, Programme]:
+    for model in [Programme, RoleAssignment, User, PupilYear, Pupil, School]:
         model.objects.all().delete()
-    School.objects.all().delete()
     demo.load_demo()
     assert _fingerprint() == first
 

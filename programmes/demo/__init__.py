@@ -17,7 +17,9 @@ from evaluation.pseudonym import upn_hash
 from schools.london import LONDON_LOCAL_AUTHORITIES
 from schools.models import LocalAuthority, School, StaffMember, StaffRole
 
-from .models import Cohort, Enrolment, Programme
+from ..models import Cohort, Enrolment, Programme
+from ..services import allocation_for_school
+from . import delivery, work_groups
 
 DEMO_SLUG = "london-ks1-mastery"
 DEMO_PASSWORD = "mastery-demo-2025"  # noqa: S105 - published demo credential, demo data only
@@ -139,18 +141,30 @@ def load_demo() -> None:
                 )
             )
     schools = School.objects.bulk_create(schools)
+    bands = delivery.load_allocation_bands(programme)
     Enrolment.objects.bulk_create(
         Enrolment(
             programme=programme,
             cohort=cohorts[index % len(cohorts)],
             school=school,
-            # A scaled offer, not a uniform one: larger schools get more SLE time.
-            sle_days_allocated=Decimal("4.0") if school.number_on_roll < 420 else Decimal("6.0"),
-            funding_allocated=Decimal("2500") if school.number_on_roll < 420 else Decimal("3500"),
+            sle_days_allocated=days,
+            funding_allocated=funding,
         )
         for index, school in enumerate(schools)
+        for days, funding in [allocation_for_school(school, bands)]
     )
+    _load_staff(rng, schools)
+    _load_pupils(rng, schools)
+    users = _load_people(rng, programme, schools)
+    delivery.load(rng, programme, authorities, users)
+    teachers_trained = work_groups.load(rng, programme, users)
+    delivery.load_kpis(programme, teachers_trained)
 
+
+def _load_staff(rng: random.Random, schools: list[School]) -> None:
+    """Four KS1 teachers, a teaching assistant, a maths lead and a headteacher a school. In
+    one school in seven a Year 1 teacher left in summer 2026 and a new one started, so the
+    demo has staff changes and new staff who need catch-up CPD."""
     staff = []
     for school in schools:
         for year_group in (0, 1, 1, 2) if rng.random() < 0.5 else (0, 1, 2, 2):
@@ -163,10 +177,23 @@ def load_demo() -> None:
                     start_date=date(rng.randint(2012, 2025), 9, 1),
                 )
             )
+        if rng.random() < 1 / 7:
+            staff[-2].end_date = date(2026, 7, 22)
+            staff.append(
+                StaffMember(
+                    school=school,
+                    full_name=_person(rng),
+                    role=StaffRole.CLASS_TEACHER,
+                    year_group=staff[-2].year_group,
+                    start_date=date(2026, 9, 1),
+                )
+            )
+        for role in (StaffRole.TEACHING_ASSISTANT, StaffRole.MATHS_LEAD, StaffRole.HEADTEACHER):
+            start = date(rng.randint(2010, 2024), 9, 1)
+            staff.append(
+                StaffMember(school=school, full_name=_person(rng), role=role, start_date=start)
+            )
     StaffMember.objects.bulk_create(staff)
-
-    _load_pupils(rng, schools)
-    _load_people(rng, programme, schools)
 
 
 def _load_pupils(rng: random.Random, schools: list[School]) -> None:
@@ -199,7 +226,7 @@ def _load_pupils(rng: random.Random, schools: list[School]) -> None:
     )
 
 
-def _load_people(rng: random.Random, programme: Programme, schools: list[School]) -> None:
+def _load_people(rng: random.Random, programme: Programme, schools: list[School]) -> dict:
     # One hash for every demo account: hashing hundreds of passwords would take minutes.
     password = make_password(DEMO_PASSWORD)
     users = [
@@ -236,3 +263,4 @@ def _load_people(rng: random.Random, programme: Programme, schools: list[School]
             user = users[f"{prefix}.{school.urn}@example.org"]
             roles.append(RoleAssignment(user=user, role=role, school=school))
     RoleAssignment.objects.bulk_create(roles)
+    return users

@@ -1,0 +1,151 @@
+"""Creating or updating a programme from its description file (`load_programme`)."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from evaluation.models import AssessmentWindow
+from schools.models import School
+
+from .models import Cohort, ComparisonSchool, Enrolment, Programme
+from .programme_file import SCALE_FIELDS, ProgrammeFileInvalid, ProgrammeSpec
+
+SCALE_DEFAULTS = {
+    name: AssessmentWindow._meta.get_field(name).default for name in SCALE_FIELDS.values()
+}
+
+
+@dataclass
+class Tally:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __str__(self) -> str:
+        return f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}"
+
+
+def _upsert(model, tally: Tally, lookup: dict, fields: dict, where: str) -> models.Model:
+    """Create or update one row, validated as a whole; a rule it breaks names its place."""
+    instance = model.objects.filter(**lookup).first()
+    if instance is not None and all(getattr(instance, k) == v for k, v in fields.items()):
+        tally.unchanged += 1
+        return instance
+    if instance is None:
+        instance = model(**lookup)
+        tally.created += 1
+    else:
+        tally.updated += 1
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        raise ProgrammeFileInvalid(
+            [f"{where}: {' '.join(messages)}" for messages in error.message_dict.values()]
+        ) from error
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def programme_load(*, spec: ProgrammeSpec) -> dict[str, Tally]:
+    """All or nothing: any problem raises ProgrammeFileInvalid and the database is as it was.
+    Loading the same file again changes nothing. Nothing the file does not mention is
+    removed, and existing enrolments keep the allocations a hub lead may have adjusted."""
+    schools = School.objects.in_bulk(spec.all_urns, field_name="urn")
+    missing = [urn for urn in spec.all_urns if urn not in schools]
+    if missing:
+        raise ProgrammeFileInvalid(
+            [f"no school with URN {urn}: import the register of schools first" for urn in missing]
+        )
+    tallies = {
+        name: Tally() for name in ("programme", "cohorts", "schools", "comparison", "windows")
+    }
+    programme = _upsert(
+        Programme,
+        tallies["programme"],
+        {"slug": spec.slug},
+        {
+            "name": spec.name,
+            "funder": spec.funder,
+            "funding_reference": spec.funding_reference,
+            "value": spec.value,
+            "start_date": spec.start_date,
+            "end_date": spec.end_date,
+            "aims": spec.aims,
+        },
+        "programme",
+    )
+    _check_roles_clash(programme, spec, schools)
+    enrolled = {e.school_id: e for e in programme.enrolments.all()}
+    for index, cohort_spec in enumerate(spec.cohorts):
+        cohort = _upsert(
+            Cohort,
+            tallies["cohorts"],
+            {"programme": programme, "name": cohort_spec.name},
+            {"start_date": cohort_spec.start_date, "end_date": cohort_spec.end_date},
+            f"cohorts[{index}]",
+        )
+        for urn in cohort_spec.urns:
+            enrolment = enrolled.get(schools[urn].pk)
+            if enrolment is None:
+                Enrolment.objects.create(
+                    programme=programme,
+                    cohort=cohort,
+                    school=schools[urn],
+                    sle_days_allocated=spec.sle_days,
+                    funding_allocated=spec.funding,
+                )
+                tallies["schools"].created += 1
+            elif enrolment.cohort_id != cohort.pk:
+                enrolment.cohort = cohort
+                enrolment.save(update_fields=["cohort"])
+                tallies["schools"].updated += 1
+            else:
+                tallies["schools"].unchanged += 1
+    comparing = set(programme.comparison_schools.values_list("school_id", flat=True))
+    for urn in spec.comparison_urns:
+        if schools[urn].pk in comparing:
+            tallies["comparison"].unchanged += 1
+        else:
+            ComparisonSchool.objects.create(programme=programme, school=schools[urn])
+            tallies["comparison"].created += 1
+    for index, window in enumerate(spec.windows):
+        _upsert(
+            AssessmentWindow,
+            tallies["windows"],
+            {"programme": programme, "slug": window.slug},
+            {
+                "name": window.name,
+                "kind": window.kind,
+                "date": window.date,
+                "instrument": window.instrument,
+                "teacher_assessment": window.teacher_assessment,
+                # A scale the file leaves out is the default one, even on a window that had
+                # another: the file describes the whole window.
+                **SCALE_DEFAULTS,
+                **window.scale,
+            },
+            f"assessment_windows[{index}]",
+        )
+    return tallies
+
+
+def _check_roles_clash(programme: Programme, spec: ProgrammeSpec, schools: dict) -> None:
+    """A school cannot be both in the programme and a comparison for it."""
+    in_cohorts = {schools[urn].pk for cohort in spec.cohorts for urn in cohort.urns}
+    comparison = {schools[urn].pk for urn in spec.comparison_urns}
+    enrolled = set(programme.enrolments.values_list("school_id", flat=True))
+    comparing = set(programme.comparison_schools.values_list("school_id", flat=True))
+    by_id = {school.pk: school.urn for school in schools.values()}
+    errors = [
+        f"URN {by_id[pk]} is listed in a cohort but is already a comparison school"
+        for pk in sorted(in_cohorts & comparing)
+    ] + [
+        f"URN {by_id[pk]} is listed as a comparison school but is already enrolled"
+        for pk in sorted(comparison & enrolled)
+    ]
+    if errors:
+        raise ProgrammeFileInvalid(errors)
