@@ -90,6 +90,10 @@ class AssessmentWindow(models.Model):
                 & Q(higher_threshold__gte=models.F("expected_threshold"))
                 & Q(higher_threshold__lte=models.F("scale_max")),
                 name="window_scale_in_order",
+                violation_error_message=(
+                    "The scale must run from minimum to maximum, with the expected standard "
+                    "at or above the minimum and the higher standard between it and the maximum."
+                ),
             ),
         ]
 

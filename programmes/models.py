@@ -21,7 +21,9 @@ class Programme(models.Model):
         ordering = ["-start_date", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__gte=F("start_date")), name="programme_ends_after_start"
+                condition=Q(end_date__gte=F("start_date")),
+                name="programme_ends_after_start",
+                violation_error_message="The end date must not be before the start date.",
             ),
             models.CheckConstraint(condition=Q(value__gte=0), name="programme_value_not_negative"),
         ]
@@ -43,7 +45,9 @@ class Cohort(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["programme", "name"], name="cohort_name_unique"),
             models.CheckConstraint(
-                condition=Q(end_date__gte=F("start_date")), name="cohort_ends_after_start"
+                condition=Q(end_date__gte=F("start_date")),
+                name="cohort_ends_after_start",
+                violation_error_message="The cohort's end date must not be before its start date.",
             ),
         ]
 

@@ -44,7 +44,9 @@ class School(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(urn__gte=100000, urn__lte=999999), name="school_urn_six_digits"
+                condition=Q(urn__gte=100000, urn__lte=999999),
+                name="school_urn_six_digits",
+                violation_error_message="A URN is a 6-digit number.",
             ),
             models.CheckConstraint(
                 condition=Q(percentage_fsm__gte=0, percentage_fsm__lte=100)
@@ -87,6 +89,7 @@ class StaffMember(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="staff_member_ends_after_start",
+                violation_error_message="The end date must not be before the start date.",
             ),
             models.CheckConstraint(
                 condition=Q(year_group__isnull=True) | Q(year_group__lte=13),
@@ -179,6 +182,7 @@ class RecordOfVisit(models.Model):
             models.CheckConstraint(
                 condition=~Q(length=VisitLength.HOURS) | Q(hours__gt=0),
                 name="visit_hours_given_for_hourly_visits",
+                violation_error_message="Give the number of hours for a visit logged in hours.",
             ),
             models.CheckConstraint(condition=Q(days__gte=0), name="visit_days_not_negative"),
         ]

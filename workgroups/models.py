@@ -114,6 +114,7 @@ class Event(models.Model):
             models.CheckConstraint(
                 condition=Q(parent_headcount__isnull=True) | Q(kind=EventKind.PARENT_WORKSHOP),
                 name="event_headcount_only_for_parents",
+                violation_error_message="Only parent workshops have a headcount.",
             )
         ]
 
