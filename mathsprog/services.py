@@ -30,3 +30,8 @@ def model_update(instance: models.Model, **fields) -> models.Model:
     for name, values in many.items():
         getattr(instance, name).set(values)
     return instance
+
+
+def model_save(model: type[models.Model], instance: models.Model | None, **fields):
+    """Update `instance` when there is one (an edit page), else create a new `model`."""
+    return model_update(instance, **fields) if instance else model_create(model, **fields)

@@ -10,7 +10,7 @@ from accounts.access import (
     schools_assigned_to_sle,
     schools_visible_to,
 )
-from mathsprog.services import model_create, model_update
+from mathsprog.services import model_save
 from mathsprog.views import form_view
 
 from . import selectors, services
@@ -67,11 +67,7 @@ def staff_form(request, urn: int, pk: int | None = None):
     return form_view(
         request,
         StaffMemberForm(request.POST or None, instance=staff),
-        save=lambda data: (
-            model_update(staff, **data)
-            if staff
-            else model_create(StaffMember, school=school, **data)
-        ),
+        save=lambda data: model_save(StaffMember, staff, school=school, **data),
         success_url=url,
         title=f"Edit {staff.full_name}" if staff else f"Add staff at {school.name}",
         back_url=url,

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import programme_led_or_404, require_site_admin, scope_of
 from mathsprog.exports import csv_response
-from mathsprog.services import model_create, model_update
+from mathsprog.services import model_save
 from mathsprog.views import form_view
 
 from . import selectors, services
@@ -37,11 +37,7 @@ def type_form(request, pk: int | None = None):
     return form_view(
         request,
         WorkGroupTypeForm(request.POST or None, instance=work_group_type),
-        save=lambda data: (
-            model_update(work_group_type, **data)
-            if work_group_type
-            else model_create(WorkGroupType, **data)
-        ),
+        save=lambda data: model_save(WorkGroupType, work_group_type, **data),
         success_url=url,
         title="Edit work group type" if work_group_type else "New work group type",
         back_url=url,
@@ -75,11 +71,7 @@ def work_group_form(request, slug: str, pk: int | None = None):
     return form_view(
         request,
         WorkGroupForm(request.POST or None, instance=work_group, programme=programme),
-        save=lambda data: (
-            model_update(work_group, **data)
-            if work_group
-            else model_create(WorkGroup, programme=programme, **data)
-        ),
+        save=lambda data: model_save(WorkGroup, work_group, programme=programme, **data),
         success_url=lambda saved: reverse("workgroups:detail", args=[programme.slug, saved.pk]),
         title="Edit work group" if work_group else "New work group",
         back_url=reverse("workgroups:list", args=[programme.slug]),

@@ -2,7 +2,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from accounts.access import programme_led_or_404
-from mathsprog.services import model_create, model_update
+from mathsprog.services import model_save
 from mathsprog.views import form_view
 
 
@@ -26,11 +26,7 @@ def programme_part_form(
     return form_view(
         request,
         form_class(request.POST or None, instance=instance, programme=programme),
-        save=lambda data: (
-            model_update(instance, **data)
-            if instance
-            else model_create(model, programme=programme, **data)
-        ),
+        save=lambda data: model_save(model, instance, programme=programme, **data),
         success_url=back_url,
         title=f"Edit {noun}" if instance else f"New {noun}",
         back_url=back_url,
