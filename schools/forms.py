@@ -74,3 +74,15 @@ class SchoolFilterForm(forms.Form):
     local_authority = forms.ModelChoiceField(queryset=LocalAuthority.objects.all(), required=False)
     phase = forms.CharField(required=False)
     open_only = forms.BooleanField(label="Open schools only", required=False, initial=True)
+
+
+class SchoolForm(forms.ModelForm):
+    """For the few schools the register does not have yet, or a correction before the next
+    register import (which will overwrite register fields)."""
+
+    class Meta:
+        model = School
+        fields = [
+            "urn", "name", "phase", "establishment_type", "local_authority", "trust",
+            "postcode", "number_on_roll", "percentage_fsm", "is_open",
+        ]  # fmt: skip

@@ -180,7 +180,7 @@ class RecordOfVisit(models.Model):
         verbose_name_plural = "records of visit"
         constraints = [
             models.CheckConstraint(
-                condition=~Q(length=VisitLength.HOURS) | Q(hours__gt=0),
+                condition=~Q(length=VisitLength.HOURS) | Q(hours__isnull=False, hours__gt=0),
                 name="visit_hours_given_for_hourly_visits",
                 violation_error_message="Give the number of hours for a visit logged in hours.",
             ),

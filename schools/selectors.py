@@ -7,7 +7,7 @@ from .models import School, SchoolRegisterImport, StaffMember
 
 
 def school_enrolments(*, school: School) -> QuerySet[Enrolment]:
-    return school.enrolments.select_related("cohort__programme").order_by("-cohort__start_date")
+    return school.enrolments.select_related("programme", "cohort").order_by("-cohort__start_date")
 
 
 def schools_with_local_authority(schools: QuerySet[School]) -> QuerySet[School]:

@@ -9,13 +9,15 @@ from accounts.access import (
     school_visible_or_404,
     schools_assigned_to_sle,
     schools_visible_to,
+    scope_of,
 )
 from mathsprog.services import model_save
 from mathsprog.views import form_view
+from workgroups.selectors import cpd_coverage
 
 from . import selectors, services
-from .forms import SchoolFilterForm, SchoolRegisterUploadForm, StaffMemberForm
-from .models import StaffMember
+from .forms import SchoolFilterForm, SchoolForm, SchoolRegisterUploadForm, StaffMemberForm
+from .models import School, StaffMember
 
 PAGE_SIZE = 50
 
@@ -40,12 +42,32 @@ def my_schools(request):
 def school_dashboard(request, urn: int):
     school = school_visible_or_404(request.user, urn)
     current, _ = selectors.staff_of(school=school)
+    enrolments = list(selectors.school_enrolments(school=school))
     context = {
         "school": school,
-        "enrolments": selectors.school_enrolments(school=school),
+        "enrolments": enrolments,
         "staff_count": len(current),
+        # A school is in one or two programmes at a time: one coverage query for each.
+        "cpd": [
+            (e.programme, cpd_coverage(programme=e.programme, school=school)) for e in enrolments
+        ],
+        "can_edit_school": scope_of(request.user).is_site_admin,
     }
     return render(request, "schools/dashboard.html", context)
+
+
+def school_form(request, urn: int | None = None):
+    require_site_admin(request.user)
+    school = get_object_or_404(School, urn=urn) if urn else None
+    return form_view(
+        request,
+        SchoolForm(request.POST or None, instance=school),
+        save=lambda data: model_save(School, school, **data),
+        success_url=lambda saved: reverse("schools:dashboard", args=[saved.urn]),
+        title=f"Edit {school.name}" if school else "Add a school",
+        back_url=reverse("schools:list"),
+        back_label="Schools",
+    )
 
 
 def staff_list(request, urn: int):

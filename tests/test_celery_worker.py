@@ -37,10 +37,26 @@ def worker(transactional_db):
         "CELERY_BROKER_URL": broker,
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "mathsprog", "worker", "-Q", queue,
-         "--concurrency=1", "--loglevel=INFO", "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "mathsprog",
+            "worker",
+            "-Q",
+            queue,
+            "--concurrency=1",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         yield broker, queue
     finally:

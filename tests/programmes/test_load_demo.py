@@ -20,12 +20,18 @@ pytestmark = pytest.mark.django_db
 def _fingerprint() -> str:
     rows = [
         list(School.objects.order_by("urn").values_list("urn", "name", "postcode")),
-        list(StaffMember.objects.order_by("school__urn", "full_name", "year_group").values_list(
-            "school__urn", "full_name", "year_group")),
-        list(PupilYear.objects.order_by("pupil__upn_hash").values_list(
-            "pupil__upn_hash", "school__urn", "year_group", "disadvantaged", "send", "eal")),
+        list(
+            StaffMember.objects.order_by("school__urn", "full_name", "year_group").values_list(
+                "school__urn", "full_name", "year_group"
+            )
+        ),
+        list(
+            PupilYear.objects.order_by("pupil__upn_hash").values_list(
+                "pupil__upn_hash", "school__urn", "year_group", "disadvantaged", "send", "eal"
+            )
+        ),
         list(User.objects.order_by("email").values_list("email", "full_name")),
-    ]  # fmt: skip
+    ]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 

@@ -27,18 +27,31 @@ def _spec(**overrides) -> dict:
         "end_date": "2027-07-21",
         "allocation": {"sle_days": 4, "funding": 2500},
         "cohorts": [
-            {"name": "Cohort 1", "start_date": "2026-09-01", "end_date": "2027-07-21",
-             "schools": [300001, 300002]},
-            {"name": "Cohort 2", "start_date": "2027-01-04", "end_date": "2027-07-21",
-             "schools": ["300003"]},
+            {
+                "name": "Cohort 1",
+                "start_date": "2026-09-01",
+                "end_date": "2027-07-21",
+                "schools": [300001, 300002],
+            },
+            {
+                "name": "Cohort 2",
+                "start_date": "2027-01-04",
+                "end_date": "2027-07-21",
+                "schools": ["300003"],
+            },
         ],
         "comparison_schools": [300004],
         "assessment_windows": [
             {"slug": "baseline", "name": "Baseline", "kind": "baseline", "date": "2026-09-21"},
-            {"slug": "end", "name": "End", "kind": "end", "date": "2027-06-21",
-             "scale": {"min": 70, "max": 141, "expected": 100, "higher": 115}},
+            {
+                "slug": "end",
+                "name": "End",
+                "kind": "end",
+                "date": "2027-06-21",
+                "scale": {"min": 70, "max": 141, "expected": 100, "higher": 115},
+            },
         ],
-    }  # fmt: skip
+    }
     spec.update(overrides)
     return spec
 
@@ -76,8 +89,10 @@ def test_it_creates_a_programme_from_its_file(tmp_path, schools):
     ]
     enrolments = Enrolment.objects.values_list("school__urn", "cohort__name", "sle_days_allocated")
     assert sorted(enrolments) == [
-        (300001, "Cohort 1", 4), (300002, "Cohort 1", 4), (300003, "Cohort 2", 4),
-    ]  # fmt: skip
+        (300001, "Cohort 1", 4),
+        (300002, "Cohort 1", 4),
+        (300003, "Cohort 2", 4),
+    ]
     baseline, end = AssessmentWindow.objects.order_by("date")
     assert (baseline.scale_min, baseline.scale_max, baseline.expected_threshold) == (80, 120, 100)
     assert (end.scale_min, end.scale_max, end.higher_threshold) == (70, 141, 115)
@@ -113,14 +128,18 @@ def test_it_updates_what_changed_and_keeps_adjusted_allocations(tmp_path, school
         ({"start_date": "1 Sept 2026"}, "start_date: should be a date as YYYY-MM-DD"),
         ({"value": "lots"}, "value: should be a number"),
         ({"name": None}, "name: is missing"),
-        ({"comparison_schools": [300001]},
-         "comparison_schools[0]: URN 300001 is already listed at cohorts[0].schools[0]"),
+        (
+            {"comparison_schools": [300001]},
+            "comparison_schools[0]: URN 300001 is already listed at cohorts[0].schools[0]",
+        ),
         ({"comparison_schools": [12]}, "comparison_schools[0]: is not a 6-digit URN"),
-        ({"comparison_schools": [999999]},
-         "no school with URN 999999: import the register of schools first"),
+        (
+            {"comparison_schools": [999999]},
+            "no school with URN 999999: import the register of schools first",
+        ),
         ({"end_date": "2026-01-01"}, "programme: The end date must not be before the start date."),
     ],
-)  # fmt: skip
+)
 def test_it_explains_what_is_wrong_and_changes_nothing(tmp_path, schools, change, message):
     _, err = _load(tmp_path, _spec(**change))
     assert message in err

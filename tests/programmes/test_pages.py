@@ -110,9 +110,14 @@ def test_it_records_a_kpi_and_its_achieved_value(client, world):
     kpi = Kpi.objects.get(name="KS1 teachers trained")
     client.post(
         _url(world, "programmes:kpi_edit", pk=kpi.pk),
-        {"name": kpi.name, "target": "480", "achieved": "312", "achieved_on": "2026-07-20",
-         "notes": "Registers of launch and catch-up sessions"},
-    )  # fmt: skip
+        {
+            "name": kpi.name,
+            "target": "480",
+            "achieved": "312",
+            "achieved_on": "2026-07-20",
+            "notes": "Registers of launch and catch-up sessions",
+        },
+    )
     kpi.refresh_from_db()
     assert (kpi.achieved, kpi.percent_of_target) == (312, 65)
     page = client.get(_url(world, "programmes:dashboard")).content.decode()
@@ -128,13 +133,18 @@ def test_it_bulk_enrols_pasted_urns_scaled_by_size(client, world):
     client.force_login(world.hub_lead)
     response = client.post(
         _url(world, "programmes:enrol"),
-        {"cohort": world.cohort.pk, "schools": f"{small.urn}\r\n{large.urn}, ",
-         "allocation": "by_size"},
-    )  # fmt: skip
+        {
+            "cohort": world.cohort.pk,
+            "schools": f"{small.urn}\r\n{large.urn}, ",
+            "allocation": "by_size",
+        },
+    )
     assert response["Location"] == _url(world, "programmes:enrolments")
     assert dict(Enrolment.objects.values_list("school", "sle_days_allocated")) == {
-        world.school_a.pk: Decimal(4), small.pk: 3, large.pk: 5,
-    }  # fmt: skip
+        world.school_a.pk: Decimal(4),
+        small.pk: 3,
+        large.pk: 5,
+    }
 
 
 def test_it_names_unknown_or_enrolled_urns_and_enrols_none(client, world):
@@ -198,9 +208,14 @@ def test_it_records_spend_and_warns_when_over_budget(client, world):
     client.force_login(world.hub_lead)
     response = client.post(
         _url(world, "programmes:spend_create"),
-        {"budget_line": line.pk, "spent_on": "2025-11-03", "amount": "620.00",
-         "description": "Supply cover for launch day", "school": world.school_a.pk},
-    )  # fmt: skip
+        {
+            "budget_line": line.pk,
+            "spent_on": "2025-11-03",
+            "amount": "620.00",
+            "description": "Supply cover for launch day",
+            "school": world.school_a.pk,
+        },
+    )
     assert response.status_code == 302
     entry = SpendEntry.objects.get()
     assert (entry.recorded_by, entry.school) == (world.hub_lead, world.school_a)

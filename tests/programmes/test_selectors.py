@@ -24,9 +24,11 @@ def programme_with_visits():
     a = EnrolmentFactory(sle_days_allocated=4, school__name="Alpha Primary")
     programme = a.programme
     b = EnrolmentFactory(
-        cohort=a.cohort, sle_days_allocated=1, school__name="Beta Primary",
+        cohort=a.cohort,
+        sle_days_allocated=1,
+        school__name="Beta Primary",
         school__local_authority=LocalAuthorityFactory(code=202, name="Camden"),
-    )  # fmt: skip
+    )
     visit = {"programme": programme}
     RecordOfVisitFactory(school=a.school, length=VisitLength.HALF_DAY, **visit)
     RecordOfVisitFactory(school=a.school, length=VisitLength.FULL_DAY, **visit)
@@ -77,7 +79,9 @@ def test_it_adds_up_budget_and_spend():
     SpendEntryFactory(amount=Decimal("999"))  # another programme's
     budget = selectors.budget(programme=programme)
     assert (budget.total, budget.spent, budget.remaining) == (
-        Decimal("1500"), Decimal("900.25"), Decimal("599.75"),
-    )  # fmt: skip
+        Decimal("1500"),
+        Decimal("900.25"),
+        Decimal("599.75"),
+    )
     remaining = {row.name: row.remaining for row in budget.lines}
     assert remaining == {line.name: Decimal("749.75"), second.name: Decimal("-150")}

@@ -33,9 +33,12 @@ def test_it_makes_whoever_creates_a_programme_its_hub_lead():
 def test_it_refuses_a_programme_that_ends_before_it_starts():
     with pytest.raises(ValidationError):
         services.programme_create(
-            created_by=UserFactory(), name="X", slug="x", start_date="2026-09-01",
+            created_by=UserFactory(),
+            name="X",
+            slug="x",
+            start_date="2026-09-01",
             end_date="2026-08-01",
-        )  # fmt: skip
+        )
 
 
 def test_it_enrols_schools_with_one_uniform_offer():
@@ -64,8 +67,12 @@ def test_it_scales_the_offer_by_school_size():
     )
     days = dict(Enrolment.objects.values_list("school_id", "sle_days_allocated"))
     assert {name: days[school.pk] for name, school in schools.items()} == {
-        "tiny": 3, "edge": 3, "middle": 4, "large": 6, "unknown": 3,
-    }  # fmt: skip
+        "tiny": 3,
+        "edge": 3,
+        "middle": 4,
+        "large": 6,
+        "unknown": 3,
+    }
 
 
 def test_it_gives_the_largest_band_when_no_band_is_open_ended():
@@ -104,10 +111,12 @@ def test_it_enrols_nobody_when_one_school_is_already_in_the_programme():
             schools=[newcomer, existing.school, comparison],
             allocation=services.Allocation(sle_days=Decimal(1)),
         )
-    assert sorted(error.value.messages) == sorted([
-        f"URN {existing.school.urn} is already enrolled in this programme.",
-        f"URN {comparison.urn} is a comparison school in this programme.",
-    ])  # fmt: skip
+    assert sorted(error.value.messages) == sorted(
+        [
+            f"URN {existing.school.urn} is already enrolled in this programme.",
+            f"URN {comparison.urn} is a comparison school in this programme.",
+        ]
+    )
     assert not Enrolment.objects.filter(school=newcomer).exists()
 
 

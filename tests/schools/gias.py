@@ -4,10 +4,20 @@ import csv
 import io
 
 HEADER = [
-    "URN", "LA (code)", "LA (name)", "EstablishmentNumber", "EstablishmentName",
-    "TypeOfEstablishment (name)", "EstablishmentStatus (name)", "PhaseOfEducation (name)",
-    "NumberOfPupils", "PercentageFSM", "Trusts (name)", "Postcode", "HeadFirstName",
-]  # fmt: skip
+    "URN",
+    "LA (code)",
+    "LA (name)",
+    "EstablishmentNumber",
+    "EstablishmentName",
+    "TypeOfEstablishment (name)",
+    "EstablishmentStatus (name)",
+    "PhaseOfEducation (name)",
+    "NumberOfPupils",
+    "PercentageFSM",
+    "Trusts (name)",
+    "Postcode",
+    "HeadFirstName",
+]
 
 
 def school_row(urn=100001, **overrides) -> dict:

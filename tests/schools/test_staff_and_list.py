@@ -23,8 +23,12 @@ def test_it_keeps_former_staff_on_record(client, world):
 
 def test_it_lets_school_leaders_and_hub_leads_keep_staff_records(client, world):
     url = reverse("schools:staff_create", args=[world.school_a.urn])
-    form = {"full_name": "New Teacher", "role": "class_teacher", "year_group": "1",
-            "start_date": "2026-09-01"}  # fmt: skip
+    form = {
+        "full_name": "New Teacher",
+        "role": "class_teacher",
+        "year_group": "1",
+        "start_date": "2026-09-01",
+    }
     for persona in ["head_a", "maths_lead_a", "hub_lead", "admin"]:
         client.force_login(getattr(world, persona))
         response = client.post(url, {**form, "full_name": f"New Teacher ({persona})"})
@@ -74,3 +78,44 @@ def test_it_keeps_school_pages_to_a_constant_number_of_queries(client, world):
         EnrolmentFactory(cohort=world.cohort)
         StaffMemberFactory(school=world.school_a)
     assert [queries_for(client, url) for url in urls] == before
+
+
+def test_it_shows_a_school_which_of_its_staff_need_catch_up_cpd(client, world):
+    from datetime import UTC, datetime
+
+    from tests.factories import EventFactory
+    from workgroups.models import Attendance, EventKind
+
+    launch = EventFactory(
+        programme=world.programme,
+        kind=EventKind.LAUNCH_TRAINING,
+        starts_at=datetime(2025, 9, 17, 9, tzinfo=UTC),
+    )
+    trained = StaffMemberFactory(school=world.school_a, full_name="Had Launch")
+    StaffMemberFactory(
+        school=world.school_a, full_name="Joined In January", start_date=date(2026, 1, 5)
+    )
+    Attendance.objects.create(event=launch, staff_member=trained, present=True)
+    client.force_login(world.head_a)
+    page = client.get(reverse("schools:dashboard", args=[world.school_a.urn])).content.decode()
+    assert "1 of 2 current teachers" in page
+    assert "Joined In January, Class teacher (joined after the launch)" in page
+    assert "Had Launch" not in page
+
+
+def test_it_lets_site_admins_add_and_correct_schools(client, world):
+    form = {
+        "urn": "123456",
+        "name": "New Free School",
+        "local_authority": world.school_a.local_authority_id,
+        "is_open": "on",
+    }
+    client.force_login(world.hub_lead)
+    assert client.post(reverse("schools:create"), form).status_code == 404
+    client.force_login(world.admin)
+    response = client.post(reverse("schools:create"), form)
+    assert response["Location"] == reverse("schools:dashboard", args=[123456])
+    page = client.post(reverse("schools:create"), {**form, "urn": "12345"}).content.decode()
+    assert "A URN is a 6-digit number." in page
+    client.post(reverse("schools:edit", args=[123456]), {**form, "name": "Renamed Free School"})
+    assert SchoolFactory._meta.model.objects.get(urn=123456).name == "Renamed Free School"

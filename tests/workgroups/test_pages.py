@@ -72,9 +72,14 @@ def test_it_sets_up_a_work_group_with_schools_and_participants(client, world):
     mastery_readiness = WorkGroupType.objects.get(name="Mastery Readiness")
     response = client.post(
         reverse("workgroups:create", args=[slug]),
-        {"type": mastery_readiness.pk, "name": "MR Lea Valley", "academic_year": 2026,
-         "lead": world.sle.pk, "schools": [world.school_a.pk]},
-    )  # fmt: skip
+        {
+            "type": mastery_readiness.pk,
+            "name": "MR Lea Valley",
+            "academic_year": 2026,
+            "lead": world.sle.pk,
+            "schools": [world.school_a.pk],
+        },
+    )
     work_group = WorkGroup.objects.get(name="MR Lea Valley")
     assert response["Location"] == reverse("workgroups:detail", args=[slug, work_group.pk])
     client.post(
@@ -111,8 +116,12 @@ def test_it_schedules_events_and_refuses_a_headcount_for_teachers(client, world,
         f'<option value="{work_group.pk}" selected>'
         in client.get(url + f"?work_group={work_group.pk}").content.decode()
     )
-    form = {"kind": "workshop", "title": "Workshop 2", "starts_at": "2025-11-12T13:00",
-            "work_group": work_group.pk}  # fmt: skip
+    form = {
+        "kind": "workshop",
+        "title": "Workshop 2",
+        "starts_at": "2025-11-12T13:00",
+        "work_group": work_group.pk,
+    }
     page = client.post(url, {**form, "parent_headcount": "30"}).content.decode()
     assert "Only parent workshops have a headcount." in page
     client.post(url, form)
@@ -132,8 +141,9 @@ def test_it_takes_a_register_and_exports_it(client, world, delivery):
     response = client.post(url, {"present": [str(teacher.pk)]}, follow=True)
     assert "Register saved: 1 present." in response.content.decode()
     assert dict(event.register.values_list("staff_member__full_name", "present")) == {
-        "Ada Okoro": True, "Ben Ali": False,
-    }  # fmt: skip
+        "Ada Okoro": True,
+        "Ben Ali": False,
+    }
     client.post(url, {"present": [str(teacher.pk), str(absent.pk)]})  # taken again: replaced
     assert event.register.filter(present=True).count() == 2
     assert event.register.count() == 2
@@ -158,8 +168,11 @@ def test_it_expects_current_staff_of_invited_schools(client, world):
 
 
 def test_it_lists_staff_who_still_need_the_core_cpd(client, world):
-    launch = EventFactory(programme=world.programme, kind=EventKind.LAUNCH_TRAINING,
-                          starts_at=datetime(2025, 9, 17, 9, tzinfo=UTC))  # fmt: skip
+    launch = EventFactory(
+        programme=world.programme,
+        kind=EventKind.LAUNCH_TRAINING,
+        starts_at=datetime(2025, 9, 17, 9, tzinfo=UTC),
+    )
     trained = StaffMemberFactory(school=world.school_a, full_name="Trained Teacher")
     StaffMemberFactory(school=world.school_a, full_name="Missed Launch")
     StaffMemberFactory(school=world.school_a, full_name="New Starter", start_date=date(2026, 1, 5))
