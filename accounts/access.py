@@ -3,7 +3,7 @@ through these scoped querysets and the `*_or_404` helpers, never through a bare 
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from programmes.models import Programme
@@ -167,3 +167,56 @@ def school_staff_editable_or_404(user, urn: int) -> School:
     if not can_edit_school_staff(user, school):
         raise Http404("No such page.")
     return school
+
+
+def leader_school_ids(user) -> frozenset[int]:
+    """Schools the user leads (headteacher or maths lead): they may upload and manage its data;
+    governors only read."""
+    return frozenset(
+        school_id
+        for role, school_id in scope_of(user).school_roles
+        if role in (Role.HEADTEACHER, Role.MATHS_LEAD)
+    )
+
+
+def upload_windows_for(user) -> QuerySet:
+    """Assessment windows the user may upload results to: those of programmes they lead, and
+    of programmes their own school takes part in (enrolled or comparison)."""
+    from evaluation.models import AssessmentWindow
+
+    scope = scope_of(user)
+    windows = AssessmentWindow.objects.select_related("programme")
+    if scope.is_site_admin:
+        return windows
+    schools = leader_school_ids(user)
+    return windows.filter(
+        Q(programme__in=scope.led_programme_ids)
+        | Q(programme__enrolments__school__in=schools)
+        | Q(programme__comparison_schools__school__in=schools)
+    ).distinct()
+
+
+def uploads_visible_to(user) -> QuerySet:
+    from evaluation.models import AssessmentUpload
+
+    scope = scope_of(user)
+    uploads = AssessmentUpload.objects.select_related("window__programme", "school", "uploaded_by")
+    if scope.is_site_admin:
+        return uploads
+    return uploads.filter(
+        Q(window__programme__in=scope.led_programme_ids) | Q(school__in=leader_school_ids(user))
+    )
+
+
+def upload_or_404(user, pk: int):
+    from evaluation.models import AssessmentUpload
+
+    try:
+        return uploads_visible_to(user).get(pk=pk)
+    except AssessmentUpload.DoesNotExist:
+        raise Http404("No such upload.") from None
+
+
+def can_upload_assessments(user) -> bool:
+    scope = scope_of(user)
+    return scope.is_site_admin or bool(scope.led_programme_ids) or bool(leader_school_ids(user))

@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from .access import scope_of
+from .access import can_upload_assessments, scope_of
 from .navigation import dashboards_for
 
 
@@ -13,6 +13,8 @@ def navigation(request) -> dict:
     if scope.is_site_admin or scope.led_programme_ids:
         tools.append(("Schools", reverse("schools:list")))
         tools.append(("Work group types", reverse("work_group_types")))
+    if can_upload_assessments(user):
+        tools.append(("Assessment data", reverse("evaluation:uploads")))
     if scope.is_site_admin:
         tools.append(("Register of schools", reverse("schools:register_import_new")))
     return {"nav_dashboards": dashboards_for(user), "nav_tools": tools}

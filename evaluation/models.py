@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 
 class Pupil(models.Model):
@@ -7,6 +8,10 @@ class Pupil(models.Model):
     ever stored."""
 
     upn_hash = models.CharField(max_length=64, unique=True)
+    # The upload that first named this pupil: rolling it back removes pupils it alone added.
+    first_upload = models.ForeignKey(
+        "AssessmentUpload", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"Pupil {self.upn_hash[:8]}"
@@ -39,6 +44,9 @@ class PupilYear(models.Model):
     )
     eal = models.BooleanField("EAL", null=True, blank=True)
     gender = models.CharField(max_length=1, choices=Gender.choices, blank=True)
+    upload = models.ForeignKey(
+        "AssessmentUpload", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -99,3 +107,149 @@ class AssessmentWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.date:%b %Y})"
+
+
+def academic_year_of(day) -> int:
+    """The academic year a date falls in, named by the year it starts (September)."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+class TeacherAssessment(models.TextChoices):
+    PKF = "PKF", "Pre-key stage foundations"
+    WTS = "WTS", "Working towards the expected standard"
+    EXS = "EXS", "Working at the expected standard"
+    GDS = "GDS", "Working at greater depth"
+
+
+class UploadStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for a worker"
+    VALIDATING = "validating", "Checking the file"
+    INVALID = "invalid", "Needs correcting"
+    READY = "ready", "Checked: confirm to import"
+    IMPORTING = "importing", "Importing"
+    IMPORTED = "imported", "Imported"
+    ROLLING_BACK = "rolling_back", "Rolling back"
+    ROLLED_BACK = "rolled_back", "Rolled back"
+    FAILED = "failed", "Failed"
+
+
+class AssessmentUpload(models.Model):
+    """One file of results for one assessment window, from validation to import (and, if
+    need be, rollback): who sent it, when, its hash, and what it changed."""
+
+    window = models.ForeignKey(AssessmentWindow, on_delete=models.CASCADE, related_name="uploads")
+    # A school leader's upload may only hold rows of their own school.
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    uploaded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    file = models.FileField(upload_to="assessments/%Y/%m/")
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    status = models.CharField(
+        max_length=12, choices=UploadStatus.choices, default=UploadStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
+    rows = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    # The first errors, to show on the page; all of them are in `error_report` (CSV).
+    errors = models.JSONField(default=list, blank=True)
+    error_report = models.BinaryField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    new_pupils = models.PositiveIntegerField(default=0)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    imported_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rolled_back_at = models.DateTimeField(null=True, blank=True)
+    rolled_back_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    failure = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} for {self.window} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:upload", args=[self.pk])
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in (
+            UploadStatus.QUEUED,
+            UploadStatus.VALIDATING,
+            UploadStatus.IMPORTING,
+            UploadStatus.ROLLING_BACK,
+        )
+
+
+class Result(models.Model):
+    """A pupil's result in one window: a score on the window's scale, a teacher-assessment
+    code, or both."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="results")
+    window = models.ForeignKey(AssessmentWindow, on_delete=models.CASCADE, related_name="results")
+    score = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    standard = models.CharField(max_length=3, choices=TeacherAssessment.choices, blank=True)
+    upload = models.ForeignKey(
+        AssessmentUpload, on_delete=models.SET_NULL, null=True, related_name="results"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "window"], name="result_once_per_window"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=False) | ~Q(standard=""),
+                name="result_has_score_or_standard",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pupil} in {self.window}: {self.score or self.standard}"
+
+
+class ResultRevision(models.Model):
+    """What a result was before an upload changed it, so the upload can be rolled back."""
+
+    upload = models.ForeignKey(
+        AssessmentUpload, on_delete=models.CASCADE, related_name="result_revisions"
+    )
+    result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="+")
+    score = models.DecimalField(max_digits=6, decimal_places=1, null=True)
+    standard = models.CharField(max_length=3, blank=True)
+    previous_upload = models.ForeignKey(
+        AssessmentUpload, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Result {self.result_id} before upload {self.upload_id}"
+
+
+class PupilYearRevision(models.Model):
+    """What a pupil's details for a year were before an upload changed them."""
+
+    upload = models.ForeignKey(
+        AssessmentUpload, on_delete=models.CASCADE, related_name="pupil_year_revisions"
+    )
+    pupil_year = models.ForeignKey(PupilYear, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    year_group = models.PositiveSmallIntegerField()
+    disadvantaged = models.BooleanField()
+    send = models.CharField(max_length=1)
+    eal = models.BooleanField(null=True)
+    gender = models.CharField(max_length=1, blank=True)
+    previous_upload = models.ForeignKey(
+        AssessmentUpload, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Pupil year {self.pupil_year_id} before upload {self.upload_id}"

@@ -1,0 +1,69 @@
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+from accounts.access import leader_school_ids, scope_of, upload_windows_for
+from schools.models import School
+
+from .upload_file import UnreadableFile, kind_of
+
+
+class WindowChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, window):
+        return f"{window.programme.name}: {window.name} ({window.date:%-d %b %Y})"
+
+
+class AssessmentUploadForm(forms.Form):
+    window = WindowChoiceField(queryset=None, label="Assessment")
+    school = forms.ModelChoiceField(
+        queryset=School.objects.none(),
+        required=False,
+        help_text="Your school: the file may hold its pupils only.",
+    )
+    file = forms.FileField(
+        label="Results file (CSV or XLSX)",
+        help_text="One row a pupil. Names and dates of birth may stay in the file: "
+        "they are ignored and never stored.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["window"].queryset = upload_windows_for(user).order_by(
+            "programme__name", "date"
+        )
+        own = leader_school_ids(user)
+        if own:
+            self.fields["school"].queryset = School.objects.filter(pk__in=own)
+        else:
+            del self.fields["school"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            limit = filesizeformat(settings.UPLOAD_MAX_BYTES)
+            raise forms.ValidationError(f"The file is larger than the {limit} we accept.")
+        try:
+            kind_of(upload)
+        except UnreadableFile as error:
+            raise forms.ValidationError(str(error)) from error
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        window, school = data.get("window"), data.get("school")
+        scope = scope_of(self.user)
+        leads = window and (scope.is_site_admin or window.programme_id in scope.led_programme_ids)
+        if window and not leads and not school:
+            # Not the programme's hub lead: a school leader uploads for their own school.
+            self.add_error("school", "Choose your school.")
+        if window and school:
+            programme = window.programme
+            takes_part = (
+                programme.enrolments.filter(school=school).exists()
+                or programme.comparison_schools.filter(school=school).exists()
+            )
+            if not takes_part:
+                self.add_error("school", f"{school.name} does not take part in {programme.name}.")
+        return data

@@ -1,0 +1,282 @@
+"""Assessment uploads, from file to results: check, preview, import, roll back. Each step is
+a Celery task (see tasks.py) that calls one of the `upload_*` functions here."""
+
+import hashlib
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from programmes.models import Programme
+from schools.models import School
+
+from . import staging
+from .models import AssessmentUpload, AssessmentWindow, UploadStatus, academic_year_of
+from .upload_file import UnreadableFile, read_rows
+from .validation import ResultsValidator, RowError
+
+PROGRESS_EVERY = 20_000
+
+
+def upload_create(*, uploaded_by, window: AssessmentWindow, school: School | None, file):
+    """Store the file where every worker can read it, and queue its check."""
+    from .tasks import validate_upload
+
+    upload = upload_store(uploaded_by=uploaded_by, window=window, school=school, file=file)
+    transaction.on_commit(lambda: validate_upload.delay(upload.pk))
+    return upload
+
+
+def upload_store(*, uploaded_by, window: AssessmentWindow, school: School | None, file):
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    return AssessmentUpload.objects.create(
+        window=window,
+        school=school,
+        uploaded_by=uploaded_by,
+        file=file,
+        file_name=file.name,
+        file_sha256=digest.hexdigest(),
+    )
+
+
+def schools_for_upload(upload: AssessmentUpload) -> dict[int, int]:
+    """URN -> id of the schools whose results this upload may hold: those enrolled in the
+    window's programme, and its comparison schools."""
+    programme = upload.window.programme
+    enrolled = School.objects.filter(enrolments__programme=programme)
+    comparing = School.objects.filter(comparisons__programme=programme)
+    return dict((enrolled | comparing).values_list("urn", "id"))
+
+
+class _Run:
+    """One pass over an upload's file: validation, with progress reported as it goes."""
+
+    def __init__(self, upload: AssessmentUpload, *, progress_to: int):
+        self.upload = upload
+        self.progress_to = progress_to
+        self.validator = ResultsValidator(
+            window=upload.window,
+            schools=schools_for_upload(upload),
+            only_school_id=upload.school_id,
+        )
+        self.file = upload.file.open("rb")
+        self.size = max(upload.file.size, 1)
+        self.count = 0
+
+    def rows(self):
+        return self.validator.clean(read_rows(self.file))
+
+    def tick(self) -> None:
+        self.count += 1
+        if self.count % PROGRESS_EVERY == 0:
+            done = min(self.file.tell() / self.size, 1)
+            AssessmentUpload.objects.filter(pk=self.upload.pk).update(
+                progress=int(done * self.progress_to)
+            )
+
+    def close(self) -> None:
+        self.file.close()
+        self.validator.close()
+
+    def columns(self) -> set[str]:
+        return set(self.validator.columns.positions) if self.validator.columns else set()
+
+    def record_errors(self) -> None:
+        upload = self.upload
+        upload.status = UploadStatus.INVALID
+        upload.error_count = self.validator.error_count
+        upload.errors = [error._asdict() for error in self.validator.shown_errors]
+        upload.error_report = self.validator.report_bytes()
+        upload.rows = self.validator.rows
+        upload.save(update_fields=["status", "error_count", "errors", "error_report", "rows"])
+
+
+def _academic_year(upload: AssessmentUpload) -> int:
+    return academic_year_of(upload.window.date)
+
+
+def _summarise(upload: AssessmentUpload, rows: list[dict]) -> dict:
+    names = dict(
+        School.objects.filter(pk__in=[r["school_id"] for r in rows]).values_list("pk", "name")
+    )
+    urns = dict(School.objects.filter(pk__in=names).values_list("pk", "urn"))
+    schools = sorted(
+        ({**row, "name": names[row["school_id"]], "urn": urns[row["school_id"]]} for row in rows),
+        key=lambda row: row["name"],
+    )
+    totals = {key: sum(row[key] for row in rows)
+              for key in ("rows", "new_pupils", "created", "updated", "unchanged")}  # fmt: skip
+    same_file = (
+        AssessmentUpload.objects.filter(
+            window=upload.window, file_sha256=upload.file_sha256, status=UploadStatus.IMPORTED
+        )
+        .exclude(pk=upload.pk)
+        .order_by("-imported_at")
+        .values_list("imported_at", flat=True)
+        .first()
+    )
+    return {
+        "schools": schools,
+        "totals": totals,
+        "same_file_imported_at": same_file.isoformat() if same_file else None,
+    }
+
+
+class _Discard(Exception):
+    """Raised to roll back a transaction on purpose (the preview writes nothing)."""
+
+
+def _fail_unreadable(upload: AssessmentUpload, error: UnreadableFile) -> None:
+    upload.status = UploadStatus.INVALID
+    upload.error_count = 1
+    upload.errors = [RowError(0, "", "", str(error))._asdict()]
+    upload.save(update_fields=["status", "error_count", "errors"])
+
+
+def upload_validate(*, upload: AssessmentUpload) -> None:
+    """Check every row. A file with any error is marked invalid with all its errors;
+    a clean one gets a preview of what it would change, and waits for confirmation."""
+    if upload.status not in (UploadStatus.QUEUED, UploadStatus.VALIDATING):
+        return
+    AssessmentUpload.objects.filter(pk=upload.pk).update(status=UploadStatus.VALIDATING)
+    run = _Run(upload, progress_to=90)
+    try:
+        summary = _preview(upload, run)
+        if summary is None:
+            run.record_errors()
+            return
+    except UnreadableFile as error:
+        _fail_unreadable(upload, error)
+        return
+    finally:
+        run.close()
+    upload.status = UploadStatus.READY
+    upload.rows = summary["totals"]["rows"]
+    upload.summary = summary
+    upload.progress = 100
+    upload.save(update_fields=["status", "rows", "summary", "progress"])
+
+
+def _preview(upload: AssessmentUpload, run: _Run) -> dict | None:
+    """What the upload would change, or None when the file has errors. Stages the rows in a
+    transaction that is then rolled back: a preview writes nothing."""
+    try:
+        with transaction.atomic():
+            staging.stage(run.rows(), run.tick)
+            if run.validator.error_count:
+                return None
+            year = _academic_year(upload)
+            merge = staging.Merge(upload, columns=run.columns(), academic_year=year)
+            summary = _summarise(upload, merge.summary())
+            raise _Discard
+    except _Discard:
+        return summary
+
+
+def _claim_for_import(upload: AssessmentUpload, user) -> None:
+    # One statement, so that two confirmations of one upload cannot both go ahead.
+    changed = AssessmentUpload.objects.filter(pk=upload.pk, status=UploadStatus.READY).update(
+        status=UploadStatus.IMPORTING, imported_by=user, progress=0
+    )
+    if not changed:
+        raise ValidationError("This upload is not waiting for confirmation.")
+    upload.refresh_from_db()
+
+
+def upload_confirm(*, upload: AssessmentUpload, user) -> None:
+    """The person has seen the preview and wants it imported: queue the import."""
+    from .tasks import import_upload
+
+    _claim_for_import(upload, user)
+    transaction.on_commit(lambda: import_upload.delay(upload.pk))
+
+
+def upload_import_now(*, upload: AssessmentUpload, user=None) -> None:
+    """Confirm and import in this process: for the command line, already a background job."""
+    _claim_for_import(upload, user)
+    upload_import(upload=upload)
+
+
+def upload_import(*, upload: AssessmentUpload) -> None:
+    """Write a confirmed upload, all or nothing. The file is checked again on the way, since
+    enrolments may have changed since the preview. Safe to run twice."""
+    if upload.status != UploadStatus.IMPORTING:
+        return
+    run = _Run(upload, progress_to=80)
+    try:
+        with transaction.atomic():
+            # One import at a time per programme: their merges would otherwise interleave.
+            Programme.objects.select_for_update().get(pk=upload.window.programme_id)
+            staging.stage(run.rows(), run.tick)
+            if run.validator.error_count:
+                raise _Discard
+            merge = staging.Merge(
+                upload, columns=run.columns(), academic_year=_academic_year(upload)
+            )
+            summary = _summarise(upload, merge.summary())
+            AssessmentUpload.objects.filter(pk=upload.pk).update(progress=90)
+            merge.apply()
+            totals = summary["totals"]
+            upload.status = UploadStatus.IMPORTED
+            upload.summary = summary
+            upload.rows = totals["rows"]
+            upload.created, upload.updated = totals["created"], totals["updated"]
+            upload.unchanged, upload.new_pupils = totals["unchanged"], totals["new_pupils"]
+            upload.imported_at = timezone.now()
+            upload.progress = 100
+            upload.save()
+    except _Discard:
+        run.record_errors()
+    except UnreadableFile as error:
+        _fail_unreadable(upload, error)
+    finally:
+        run.close()
+
+
+def later_upload(upload: AssessmentUpload) -> AssessmentUpload | None:
+    """An upload imported after this one for the same programme and academic year: it may
+    build on this one's pupils, so it must be rolled back first."""
+    year = _academic_year(upload)
+    return (
+        AssessmentUpload.objects.filter(
+            window__programme=upload.window.programme_id,
+            window__date__gte=date(year, 9, 1),
+            window__date__lt=date(year + 1, 9, 1),
+            status__in=[UploadStatus.IMPORTED, UploadStatus.ROLLING_BACK],
+            imported_at__gt=upload.imported_at,
+        )
+        .order_by("imported_at")
+        .first()
+    )
+
+
+def upload_request_rollback(*, upload: AssessmentUpload, user) -> None:
+    from .tasks import rollback_upload
+
+    if upload.status != UploadStatus.IMPORTED:
+        raise ValidationError("Only an imported upload can be rolled back.")
+    later = later_upload(upload)
+    if later is not None:
+        raise ValidationError(
+            f"{later.file_name} was imported later for the same year: roll that back first."
+        )
+    AssessmentUpload.objects.filter(pk=upload.pk).update(
+        status=UploadStatus.ROLLING_BACK, rolled_back_by=user
+    )
+    transaction.on_commit(lambda: rollback_upload.delay(upload.pk))
+
+
+@transaction.atomic
+def upload_rollback(*, upload: AssessmentUpload) -> None:
+    """Undo an import whole. Safe to run twice."""
+    if upload.status != UploadStatus.ROLLING_BACK:
+        return
+    Programme.objects.select_for_update().get(pk=upload.window.programme_id)
+    staging.roll_back(upload)
+    upload.status = UploadStatus.ROLLED_BACK
+    upload.rolled_back_at = timezone.now()
+    upload.save(update_fields=["status", "rolled_back_at"])

@@ -1,0 +1,36 @@
+from celery import shared_task
+
+from . import services
+from .models import AssessmentUpload, UploadStatus
+
+
+def _run(step, upload_id: int) -> None:
+    """Run one step on an upload; if it breaks, say so on the upload rather than leave it
+    looking busy for ever, then let Celery record the error."""
+    upload = (
+        AssessmentUpload.objects.select_related("window__programme").filter(pk=upload_id).first()
+    )
+    if upload is None:
+        return  # deleted meanwhile
+    try:
+        step(upload=upload)
+    except Exception as error:
+        AssessmentUpload.objects.filter(pk=upload_id).update(
+            status=UploadStatus.FAILED, failure=f"{type(error).__name__}: {error}"[:2000]
+        )
+        raise
+
+
+@shared_task
+def validate_upload(upload_id: int) -> None:
+    _run(services.upload_validate, upload_id)
+
+
+@shared_task
+def import_upload(upload_id: int) -> None:
+    _run(services.upload_import, upload_id)
+
+
+@shared_task
+def rollback_upload(upload_id: int) -> None:
+    _run(services.upload_rollback, upload_id)

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "evaluation"
+urlpatterns = [
+    path("", views.upload_list, name="uploads"),
+    path("new/", views.upload_new, name="upload_new"),
+    path("template.csv", views.template_csv, name="template_csv"),
+    path("template.xlsx", views.template_xlsx, name="template_xlsx"),
+    path("<int:pk>/", views.upload_detail, name="upload"),
+    path("<int:pk>/errors.csv", views.upload_errors, name="upload_errors"),
+    path("<int:pk>/confirm/", views.upload_confirm, name="upload_confirm"),
+    path("<int:pk>/rollback/", views.upload_rollback, name="upload_rollback"),
+]

@@ -1,0 +1,109 @@
+import io
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from openpyxl import Workbook
+from stdnum.gb import upn
+
+from accounts.access import can_upload_assessments, upload_or_404, uploads_visible_to
+from mathsprog.exports import csv_response
+from mathsprog.views import form_view
+
+from . import services
+from .forms import AssessmentUploadForm
+
+TEMPLATE_HEADER = ["UPN", "URN", "Year group", "Disadvantaged", "SEND", "EAL", "Gender", "Score",
+                   "Standard"]  # fmt: skip
+
+
+def _example_row() -> list[str]:
+    body = "201000025001"  # an example pupil in the City of London, not a real one
+    return [upn.calc_check_digit(body) + body, "100000", "Y2", "N", "N", "Y", "F", "104", "EXS"]
+
+
+def upload_list(request):
+    uploads = uploads_visible_to(request.user)[:100]
+    context = {"uploads": uploads, "can_upload": can_upload_assessments(request.user)}
+    return render(request, "evaluation/upload_list.html", context)
+
+
+def upload_new(request):
+    if not can_upload_assessments(request.user):
+        return redirect("evaluation:uploads")
+    form = AssessmentUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    return form_view(
+        request,
+        form,
+        save=lambda data: services.upload_create(
+            uploaded_by=request.user,
+            window=data["window"],
+            school=data.get("school"),
+            file=data["file"],
+        ),
+        success_url=lambda upload: upload.get_absolute_url(),
+        message="File received: it is being checked.",
+        title="Upload assessment results",
+        template="evaluation/upload_new.html",
+    )
+
+
+def upload_detail(request, pk: int):
+    upload = upload_or_404(request.user, pk)
+    template = (
+        "evaluation/_upload_status.html"
+        if request.headers.get("HX-Request")
+        else "evaluation/upload_detail.html"
+    )
+    return render(request, template, {"upload": upload})
+
+
+def upload_errors(request, pk: int):
+    upload = upload_or_404(request.user, pk)
+    response = HttpResponse(
+        bytes(upload.error_report or b""), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="errors-{upload.pk}.csv"'
+    return response
+
+
+def _act(request, pk: int, action, done: str):
+    upload = upload_or_404(request.user, pk)
+    try:
+        action(upload=upload, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect(upload.get_absolute_url())
+
+
+@require_POST
+def upload_confirm(request, pk: int):
+    return _act(request, pk, services.upload_confirm, "Importing: this page shows progress.")
+
+
+@require_POST
+def upload_rollback(request, pk: int):
+    return _act(request, pk, services.upload_request_rollback, "Rolling back the upload.")
+
+
+def template_csv(request):
+    return csv_response("results-template.csv", TEMPLATE_HEADER, [_example_row()])
+
+
+def template_xlsx(request):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Results")
+    sheet.append(TEMPLATE_HEADER)
+    sheet.append(_example_row())
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="results-template.xlsx"'
+    return response
