@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test worker lint format install
+.PHONY: run test worker lint format install bench
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,3 +32,7 @@ lint: $(INSTALLED)
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Speed and memory on PostgreSQL (BENCH_DATABASE_URL, BENCH_ROWS): see bench/run.py.
+bench: $(INSTALLED)
+	DJANGO_SETTINGS_MODULE=mathsprog.settings.base DEBUG=false $(BIN)/python -m bench.run

@@ -2,16 +2,25 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+# Which upload wrote a row is provenance, kept for rollback. PostgreSQL checks a foreign key
+# once per written row at commit; on a million-row import these checks cost more than the
+# writing itself, and uploads are never deleted (only rolled back), so the link is not a
+# database constraint.
+PROVENANCE = {"on_delete": models.SET_NULL, "null": True, "db_constraint": False}
+
 
 class Pupil(models.Model):
     """A pupil, known only by a keyed hash of their UPN: no name, date of birth or raw UPN is
     ever stored."""
 
-    upn_hash = models.CharField(max_length=64, unique=True)
+    # Unique by constraint rather than unique=True, which on PostgreSQL adds a second index
+    # for LIKE searches that nothing here makes.
+    upn_hash = models.CharField(max_length=64)
     # The upload that first named this pupil: rolling it back removes pupils it alone added.
-    first_upload = models.ForeignKey(
-        "AssessmentUpload", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    first_upload = models.ForeignKey("AssessmentUpload", blank=True, related_name="+", **PROVENANCE)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["upn_hash"], name="pupil_upn_hash_unique")]
 
     def __str__(self) -> str:
         return f"Pupil {self.upn_hash[:8]}"
@@ -32,10 +41,12 @@ class PupilYear(models.Model):
     """What is known of a pupil in one academic year (named by the year it starts: 2024 is
     2024/25). Year group 0 is Reception."""
 
-    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="years")
+    # Indexed through the (pupil, academic_year) and (school, academic_year) indexes below:
+    # a million-row import maintains every index, so none is kept twice.
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="years", db_index=False)
     academic_year = models.PositiveSmallIntegerField()
     school = models.ForeignKey(
-        "schools.School", on_delete=models.CASCADE, related_name="pupil_years"
+        "schools.School", on_delete=models.CASCADE, related_name="pupil_years", db_index=False
     )
     year_group = models.PositiveSmallIntegerField()
     disadvantaged = models.BooleanField()
@@ -44,9 +55,7 @@ class PupilYear(models.Model):
     )
     eal = models.BooleanField("EAL", null=True, blank=True)
     gender = models.CharField(max_length=1, choices=Gender.choices, blank=True)
-    upload = models.ForeignKey(
-        "AssessmentUpload", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    upload = models.ForeignKey("AssessmentUpload", blank=True, related_name="+", **PROVENANCE)
 
     class Meta:
         constraints = [
@@ -149,6 +158,9 @@ class AssessmentUpload(models.Model):
     file = models.FileField(upload_to="assessments/%Y/%m/")
     file_name = models.CharField(max_length=255)
     file_sha256 = models.CharField(max_length=64)
+    # The checked rows, pseudonymised, kept from the preview so the import need not read and
+    # check the file again; deleted once imported.
+    staged = models.FileField(upload_to="assessments/staged/", blank=True)
     status = models.CharField(
         max_length=12, choices=UploadStatus.choices, default=UploadStatus.QUEUED
     )
@@ -196,13 +208,14 @@ class Result(models.Model):
     """A pupil's result in one window: a score on the window's scale, a teacher-assessment
     code, or both."""
 
-    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="results")
+    # Indexed through the (pupil, window) constraint.
+    pupil = models.ForeignKey(
+        Pupil, on_delete=models.CASCADE, related_name="results", db_index=False
+    )
     window = models.ForeignKey(AssessmentWindow, on_delete=models.CASCADE, related_name="results")
     score = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
     standard = models.CharField(max_length=3, choices=TeacherAssessment.choices, blank=True)
-    upload = models.ForeignKey(
-        AssessmentUpload, on_delete=models.SET_NULL, null=True, related_name="results"
-    )
+    upload = models.ForeignKey(AssessmentUpload, related_name="results", **PROVENANCE)
 
     class Meta:
         constraints = [

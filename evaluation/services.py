@@ -1,11 +1,17 @@
 """Assessment uploads, from file to results: check, preview, import, roll back. Each step is
 a Celery task (see tasks.py) that calls one of the `upload_*` functions here."""
 
+import gzip
 import hashlib
+import logging
+import tempfile
 from datetime import date
+from typing import BinaryIO
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.files import File
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from programmes.models import Programme
@@ -17,6 +23,7 @@ from .upload_file import UnreadableFile, read_rows
 from .validation import ResultsValidator, RowError
 
 PROGRESS_EVERY = 20_000
+logger = logging.getLogger(__name__)
 
 
 def upload_create(*, uploaded_by, window: AssessmentWindow, school: School | None, file):
@@ -52,12 +59,21 @@ def schools_for_upload(upload: AssessmentUpload) -> dict[int, int]:
     return dict((enrolled | comparing).values_list("urn", "id"))
 
 
-class _Run:
-    """One pass over an upload's file: validation, with progress reported as it goes."""
+def report_progress(upload: AssessmentUpload, percent: int) -> None:
+    """Best effort, on its own connection: a progress bar is never worth failing an import."""
+    try:
+        alias = "progress" if "progress" in settings.DATABASES else "default"
+        AssessmentUpload.objects.using(alias).filter(pk=upload.pk).update(progress=percent)
+    except DatabaseError:
+        logger.warning("Could not report progress of upload %s", upload.pk)
 
-    def __init__(self, upload: AssessmentUpload, *, progress_to: int):
+
+class _Check:
+    """One pass of validation over an upload's file, reporting progress as it goes, and
+    turning clean rows into staged lines."""
+
+    def __init__(self, upload: AssessmentUpload):
         self.upload = upload
-        self.progress_to = progress_to
         self.validator = ResultsValidator(
             window=upload.window,
             schools=schools_for_upload(upload),
@@ -65,34 +81,41 @@ class _Run:
         )
         self.file = upload.file.open("rb")
         self.size = max(upload.file.size, 1)
-        self.count = 0
 
-    def rows(self):
-        return self.validator.clean(read_rows(self.file))
-
-    def tick(self) -> None:
-        self.count += 1
-        if self.count % PROGRESS_EVERY == 0:
-            done = min(self.file.tell() / self.size, 1)
-            AssessmentUpload.objects.filter(pk=self.upload.pk).update(
-                progress=int(done * self.progress_to)
-            )
+    def lines(self, keep: BinaryIO):
+        """Staged lines for every clean row, also written (gzipped) to `keep`."""
+        with gzip.open(keep, "wt", encoding="utf-8", compresslevel=1) as kept:
+            for count, row in enumerate(self.validator.clean(read_rows(self.file)), start=1):
+                line = staging.tsv_line(row)
+                kept.write(line)
+                if count % PROGRESS_EVERY == 0:
+                    report_progress(self.upload, int(90 * min(self.file.tell() / self.size, 1)))
+                yield line
 
     def close(self) -> None:
         self.file.close()
         self.validator.close()
 
-    def columns(self) -> set[str]:
-        return set(self.validator.columns.positions) if self.validator.columns else set()
+    def columns(self) -> list[str]:
+        return sorted(self.validator.columns.positions) if self.validator.columns else []
 
     def record_errors(self) -> None:
-        upload = self.upload
-        upload.status = UploadStatus.INVALID
-        upload.error_count = self.validator.error_count
-        upload.errors = [error._asdict() for error in self.validator.shown_errors]
-        upload.error_report = self.validator.report_bytes()
-        upload.rows = self.validator.rows
-        upload.save(update_fields=["status", "error_count", "errors", "error_report", "rows"])
+        _record_errors(
+            self.upload,
+            count=self.validator.error_count,
+            shown=[error._asdict() for error in self.validator.shown_errors],
+            report=self.validator.report_bytes(),
+            rows=self.validator.rows,
+        )
+
+
+def _record_errors(upload: AssessmentUpload, *, count, shown, report=None, rows=None) -> None:
+    upload.status = UploadStatus.INVALID
+    upload.error_count = count
+    upload.errors = shown
+    upload.error_report = report
+    upload.rows = upload.rows if rows is None else rows
+    upload.save(update_fields=["status", "error_count", "errors", "error_report", "rows"])
 
 
 def _academic_year(upload: AssessmentUpload) -> int:
@@ -130,48 +153,45 @@ class _Discard(Exception):
     """Raised to roll back a transaction on purpose (the preview writes nothing)."""
 
 
-def _fail_unreadable(upload: AssessmentUpload, error: UnreadableFile) -> None:
-    upload.status = UploadStatus.INVALID
-    upload.error_count = 1
-    upload.errors = [RowError(0, "", "", str(error))._asdict()]
-    upload.save(update_fields=["status", "error_count", "errors"])
-
-
 def upload_validate(*, upload: AssessmentUpload) -> None:
-    """Check every row. A file with any error is marked invalid with all its errors;
-    a clean one gets a preview of what it would change, and waits for confirmation."""
+    """Check every row. A file with any error is marked invalid with all its errors; a clean
+    one gets a preview of what it would change, and waits for confirmation."""
     if upload.status not in (UploadStatus.QUEUED, UploadStatus.VALIDATING):
         return
     AssessmentUpload.objects.filter(pk=upload.pk).update(status=UploadStatus.VALIDATING)
-    run = _Run(upload, progress_to=90)
+    check = _Check(upload)
     try:
-        summary = _preview(upload, run)
-        if summary is None:
-            run.record_errors()
-            return
+        with tempfile.TemporaryFile() as kept:
+            summary = _preview(upload, check, kept)
+            if summary is None:
+                check.record_errors()
+                return
+            kept.seek(0)
+            upload.staged.save(f"{upload.pk}.tsv.gz", File(kept), save=False)
     except UnreadableFile as error:
-        _fail_unreadable(upload, error)
+        _record_errors(upload, count=1, shown=[RowError(0, "", "", str(error))._asdict()])
         return
     finally:
-        run.close()
+        check.close()
     upload.status = UploadStatus.READY
     upload.rows = summary["totals"]["rows"]
     upload.summary = summary
     upload.progress = 100
-    upload.save(update_fields=["status", "rows", "summary", "progress"])
+    upload.save(update_fields=["status", "rows", "summary", "progress", "staged"])
 
 
-def _preview(upload: AssessmentUpload, run: _Run) -> dict | None:
-    """What the upload would change, or None when the file has errors. Stages the rows in a
-    transaction that is then rolled back: a preview writes nothing."""
+def _preview(upload: AssessmentUpload, check: _Check, kept) -> dict | None:
+    """What the upload would change, or None when the file has errors. The rows are staged
+    in a transaction that is then rolled back: a preview writes nothing."""
     try:
         with transaction.atomic():
-            staging.stage(run.rows(), run.tick)
-            if run.validator.error_count:
+            staging.stage(check.lines(kept))
+            if check.validator.error_count:
                 return None
-            year = _academic_year(upload)
-            merge = staging.Merge(upload, columns=run.columns(), academic_year=year)
-            summary = _summarise(upload, merge.summary())
+            merge = staging.Merge(
+                upload, columns=set(check.columns()), academic_year=_academic_year(upload)
+            )
+            summary = {**_summarise(upload, merge.summary()), "columns": check.columns()}
             raise _Discard
     except _Discard:
         return summary
@@ -202,23 +222,24 @@ def upload_import_now(*, upload: AssessmentUpload, user=None) -> None:
 
 
 def upload_import(*, upload: AssessmentUpload) -> None:
-    """Write a confirmed upload, all or nothing. The file is checked again on the way, since
-    enrolments may have changed since the preview. Safe to run twice."""
+    """Write a confirmed upload, all or nothing, from the rows checked at the preview. A
+    school that has left the programme since then stops the import. Safe to run twice."""
     if upload.status != UploadStatus.IMPORTING:
         return
-    run = _Run(upload, progress_to=80)
     try:
         with transaction.atomic():
             # One import at a time per programme: their merges would otherwise interleave.
-            Programme.objects.select_for_update().get(pk=upload.window.programme_id)
-            staging.stage(run.rows(), run.tick)
-            if run.validator.error_count:
-                raise _Discard
+            programme = Programme.objects.select_for_update().get(pk=upload.window.programme_id)
+            with upload.staged.open("rb") as kept, gzip.open(kept, "rt", encoding="utf-8") as lines:
+                staging.stage(lines)
+            outside = staging.staged_outside(programme.pk)
+            if outside:
+                raise _Discard(outside)
+            report_progress(upload, 50)
             merge = staging.Merge(
-                upload, columns=run.columns(), academic_year=_academic_year(upload)
+                upload, columns=set(upload.summary["columns"]), academic_year=_academic_year(upload)
             )
-            summary = _summarise(upload, merge.summary())
-            AssessmentUpload.objects.filter(pk=upload.pk).update(progress=90)
+            summary = {**_summarise(upload, merge.summary()), "columns": upload.summary["columns"]}
             merge.apply()
             totals = summary["totals"]
             upload.status = UploadStatus.IMPORTED
@@ -229,12 +250,14 @@ def upload_import(*, upload: AssessmentUpload) -> None:
             upload.imported_at = timezone.now()
             upload.progress = 100
             upload.save()
-    except _Discard:
-        run.record_errors()
-    except UnreadableFile as error:
-        _fail_unreadable(upload, error)
-    finally:
-        run.close()
+    except _Discard as left:
+        urns = dict(School.objects.values_list("pk", "urn"))
+        reason = "this school no longer takes part in the programme: check the enrolments"
+        shown = [RowError(row, "URN", str(urns.get(school, "")), reason)._asdict()
+                 for row, school in left.args[0]]  # fmt: skip
+        _record_errors(upload, count=len(shown), shown=shown)
+        return
+    upload.staged.delete(save=True)
 
 
 def later_upload(upload: AssessmentUpload) -> AssessmentUpload | None:

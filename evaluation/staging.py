@@ -3,9 +3,11 @@
 by a handful of SQL statements, whatever the number of rows. Every change to an existing row
 is first copied to a revision table, so that an upload can be rolled back whole."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.db import connection
+
+from programmes.models import ComparisonSchool, Enrolment
 
 from .models import (
     AssessmentUpload,
@@ -32,72 +34,105 @@ def differs(a: str, b: str) -> str:
     return f"({a} <> {b} OR ({a} IS NULL) <> ({b} IS NULL))"
 
 
-class _TsvReader:
-    """A file-like view of the rows as tab-separated text, for COPY to pull from."""
+NULL = "\\N"
 
-    def __init__(self, rows: Iterable[CleanRow], on_row: Callable[[], None]):
-        self.rows = iter(rows)
-        self.on_row = on_row
-        self.buffer = ""
 
-    @staticmethod
-    def _line(row: CleanRow) -> str:
-        def text(value):
-            if value is None:
-                return "\\N"
-            if isinstance(value, bool):
-                return "t" if value else "f"
-            return str(value)
+def tsv_line(row: CleanRow) -> str:
+    """One row as COPY's text format reads it."""
+    eal = NULL if row.eal is None else ("t" if row.eal else "f")
+    score = NULL if row.score is None else str(row.score)
+    disadvantaged = "t" if row.disadvantaged else "f"
+    return (
+        f"{row.row}\t{row.upn_hash}\t{row.school_id}\t{row.year_group}\t{disadvantaged}\t"
+        f"{row.send}\t{eal}\t{row.gender}\t{score}\t{row.standard}\n"
+    )
 
-        return "\t".join(text(value) for value in row) + "\n"
+
+def _parse_line(line: str) -> tuple:
+    """A staged line back into values, for SQLite, which has no COPY."""
+    row, upn_hash, school, year, disadvantaged, send, eal, gender, score, standard = line.rstrip(
+        "\n"
+    ).split("\t")
+    return (
+        int(row), upn_hash, int(school), int(year), disadvantaged == "t", send,
+        None if eal == NULL else eal == "t", gender, None if score == NULL else score, standard,
+    )  # fmt: skip
+
+
+class _LineReader:
+    """A file-like view of an iterator of text lines, for COPY to pull from in large reads."""
+
+    def __init__(self, lines: Iterable[str]):
+        self.lines = iter(lines)
+        self.pending = ""
 
     def read(self, size: int = -1) -> str:
-        while size < 0 or len(self.buffer) < size:
-            row = next(self.rows, None)
-            if row is None:
+        parts, length = [self.pending], len(self.pending)
+        for line in self.lines:
+            parts.append(line)
+            length += len(line)
+            if 0 <= size <= length:
                 break
-            self.on_row()
-            self.buffer += self._line(row)
-        if size < 0:
-            size = len(self.buffer)
-        chunk, self.buffer = self.buffer[:size], self.buffer[size:]
-        return chunk
+        data = "".join(parts)
+        if 0 <= size < len(data):
+            data, self.pending = data[:size], data[size:]
+        else:
+            self.pending = ""
+        return data
 
     readline = read
 
 
-def stage(rows: Iterable[CleanRow], on_row: Callable[[], None] = lambda: None) -> None:
-    """Load clean rows into a fresh staging table; call inside a transaction."""
+def _create(cursor, postgres: bool) -> None:
+    cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {STAGING} (row_no integer, upn_hash varchar(64), "
+        "school_id bigint, year_group smallint, disadvantaged boolean, send varchar(1), "
+        "eal boolean, gender varchar(1), score numeric(6, 1), standard varchar(3))"
+        + (" ON COMMIT DROP" if postgres else "")
+    )
+
+
+def stage(lines: Iterable[str]) -> None:
+    """Load staged lines (see tsv_line) into a fresh staging table; call in a transaction."""
     postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {STAGING} (row_no integer, upn_hash varchar(64), "
-            "school_id bigint, year_group smallint, disadvantaged boolean, send varchar(1), "
-            "eal boolean, gender varchar(1), score numeric(6, 1), standard varchar(3))"
-            + (" ON COMMIT DROP" if postgres else "")
-        )
+        _create(cursor, postgres)
         if postgres:
+            # The merge joins the staged rows to a million pupils: let them hash in memory.
+            cursor.execute("SET LOCAL work_mem = '128MB'")
             cursor.cursor.copy_expert(
-                f"COPY {STAGING} FROM STDIN WITH (FORMAT text)", _TsvReader(rows, on_row)
+                f"COPY {STAGING} FROM STDIN WITH (FORMAT text)", _LineReader(lines), size=1 << 20
             )
             cursor.execute(f"ANALYZE {STAGING}")
         else:
             insert = f"INSERT INTO {STAGING} VALUES ({', '.join(['%s'] * 10)})"
             batch = []
-            for row in rows:
-                on_row()
-                batch.append(
-                    tuple(
-                        str(v) if v is not None and not isinstance(v, (bool, int, str)) else v
-                        for v in row
-                    )
-                )
+            for line in lines:
+                batch.append(_parse_line(line))
                 if len(batch) == BATCH:
                     cursor.executemany(insert, batch)
                     batch = []
             cursor.executemany(insert, batch)
         cursor.execute(f"CREATE INDEX {STAGING}_hash ON {STAGING} (upn_hash)")
+
+
+def staged_outside(programme_id: int, limit: int = 500) -> list[tuple[int, int]]:
+    """(row, school id) of staged rows whose school no longer takes part in the programme:
+    enrolments can change between a preview and its confirmation."""
+    enrolment = Enrolment._meta.db_table
+    comparison = ComparisonSchool._meta.db_table
+    sql = f"""
+        SELECT s.row_no, s.school_id FROM {STAGING} s
+        WHERE NOT EXISTS (SELECT 1 FROM {enrolment} e
+                          WHERE e.school_id = s.school_id AND e.programme_id = %(programme)s)
+          AND NOT EXISTS (SELECT 1 FROM {comparison} c
+                          WHERE c.school_id = s.school_id AND c.programme_id = %(programme)s)
+        ORDER BY s.row_no LIMIT {int(limit)}
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"programme": programme_id})
+        return cursor.fetchall()
 
 
 class Merge:

@@ -7,13 +7,13 @@ row 1), the column as the file heads it, the value, and the reason. A UPN is nev
 full: errors show its first four characters only."""
 
 import csv
-import hashlib
 import hmac
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from operator import mul
 from typing import NamedTuple
 
 from django.conf import settings
@@ -132,14 +132,24 @@ def _masked(upn: str) -> str:
     return upn[:4] + "…" if len(upn) > 4 else upn
 
 
+UPN_INDEX = {char: index for index, char in enumerate(UPN_ALPHABET)}
+DIGIT_WEIGHTS = tuple(range(2, 13))
+# The check letter weighs each of the last 12 characters by its place (2 to 13) and its place
+# in the alphabet; a digit d is at 23 + d. With the 11 digits read as bytes (48 + d), the sum
+# is sum(w * byte) - 48 * 77 + 23 * 77 plus 13 times the last character's place.
+DIGITS_OFFSET = 23 * sum(DIGIT_WEIGHTS) - 48 * sum(DIGIT_WEIGHTS)
+
+
 def _upn_is_valid(upn: str) -> bool:
-    return (
-        len(upn) == 13
-        and upn[1:12].isdigit()
-        and upn[12] in UPN_ALPHABET
-        and int(upn[1:4]) in LA_CODES
-        and upn_rule.calc_check_digit(upn[1:]) == upn[0]
-    )
+    """python-stdnum's rule (tests check they agree), in a form fast enough for a million
+    rows: this runs once a row."""
+    if len(upn) != 13 or not upn[1:12].isdigit() or int(upn[1:4]) not in LA_CODES:
+        return False
+    last = UPN_INDEX.get(upn[12])
+    if last is None:
+        return False
+    total = DIGITS_OFFSET + sum(map(mul, DIGIT_WEIGHTS, upn[1:12].encode())) + 13 * last
+    return UPN_ALPHABET[total % 23] == upn[0]
 
 
 def _upn_problem(upn: str) -> str:
@@ -212,7 +222,7 @@ class ResultsValidator:
         upn = values["upn"].replace(" ", "").upper()
         digest = b""
         if _upn_is_valid(upn):
-            digest = hmac.new(self.key, upn.encode(), hashlib.sha256).digest()
+            digest = hmac.digest(self.key, upn.encode(), "sha256")
             if digest in self.seen:
                 reason = f"the same pupil is already on row {self.seen[digest]}"
                 fail(number, "upn", _masked(upn), reason)

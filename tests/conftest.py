@@ -4,6 +4,7 @@ one person in each role."""
 from types import SimpleNamespace
 
 import pytest
+from django.db import connections
 
 from accounts.models import Role
 
@@ -40,3 +41,25 @@ def world(db):
         school_b=school_b,
         **vars(people),
     )
+
+
+def pytest_collection_modifyitems(items):
+    """Let every test use the second connection too ("progress", a mirror of the default one
+    in tests), on which imports report their progress."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None:
+            item.add_marker(pytest.mark.django_db(databases="__all__"))
+        elif "databases" not in marker.kwargs:
+            item.add_marker(
+                pytest.mark.django_db(*marker.args, databases="__all__", **marker.kwargs)
+            )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_connections_before_teardown(django_db_setup, django_db_blocker):
+    """The progress connection is opened outside the test's own; close every connection so
+    the test database can be dropped."""
+    yield
+    with django_db_blocker.unblock():
+        connections.close_all()

@@ -19,7 +19,11 @@ PUPIL_KEY_SECRET = env("PUPIL_KEY_SECRET", default="local-development-pupil-key"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A second connection to the same database, for progress reports: a long import holds its
+# own connection in one transaction (and in a COPY), which nobody else can see into. SQLite,
+# the one-machine default, allows one writer at a time, so there progress shares the default.
+if "sqlite" not in DATABASES["default"]["ENGINE"]:
+    DATABASES["progress"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [

@@ -19,7 +19,7 @@ from schools.models import LocalAuthority, School, StaffMember, StaffRole
 
 from ..models import Cohort, Enrolment, Programme
 from ..services import allocation_for_school
-from . import delivery, work_groups
+from . import delivery, results, work_groups
 
 DEMO_SLUG = "london-ks1-mastery"
 DEMO_PASSWORD = "mastery-demo-2025"  # noqa: S105 - published demo credential, demo data only
@@ -159,6 +159,7 @@ def load_demo() -> None:
     delivery.load(rng, programme, authorities, users)
     teachers_trained = work_groups.load(rng, programme, users)
     delivery.load_kpis(programme, teachers_trained)
+    results.load(rng, programme, _demo_upn)
 
 
 def _load_staff(rng: random.Random, schools: list[School]) -> None:

@@ -220,3 +220,24 @@ def test_it_reports_every_error_but_keeps_only_the_first_in_memory():
     assert len(report) == 1201
     assert report[0] == "Row,Column,Value,Problem"
     assert report[-1] == '1201,Score,1,"is outside this assessment\'s scale, 80 to 120"'
+
+
+def test_its_fast_upn_rule_agrees_with_python_stdnum():
+    import random
+
+    from stdnum.gb import upn as stdnum_upn
+
+    from evaluation.validation import UPN_ALPHABET, _upn_is_valid
+
+    rng = random.Random(5)
+    candidates = []
+    for _ in range(20_000):
+        body = f"{rng.choice([201, 316, 999, 100, 938])}{rng.randrange(10**8):08d}"
+        last = rng.choice(UPN_ALPHABET + "IOS")
+        first = rng.choice(UPN_ALPHABET)
+        candidates.append(first + body + last)
+        if last in UPN_ALPHABET:
+            candidates.append(stdnum_upn.calc_check_digit(body + last) + body + last)
+    assert sum(stdnum_upn.is_valid(c) for c in candidates) > 5_000
+    for candidate in candidates:
+        assert _upn_is_valid(candidate) == stdnum_upn.is_valid(candidate), candidate

@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from stdnum.gb import upn
 
 from accounts.models import Role, RoleAssignment, User
-from evaluation.models import Pupil, PupilYear
+from evaluation.models import AssessmentUpload, Pupil, PupilYear, Result
 from evaluation.pseudonym import upn_hash
 from programmes import demo
 from programmes.demo.delivery import DEMO_TODAY
@@ -51,7 +51,12 @@ def test_it_loads_a_london_ks1_mastery_project():
         pupils=Count("pupil_years", distinct=True),
     )
     assert {(s.teachers, s.pupils) for s in per_school} == {(4, 120)}
-    assert Pupil.objects.count() == 14_400
+    # 120 KS1 pupils in each of the 120 schools and the 24 comparison schools.
+    assert Pupil.objects.count() == 17_280
+    # Baseline, interim and end results for the cohorts started in 2025/26 (60 schools) and
+    # the comparison schools, imported through the upload service.
+    assert Result.objects.count() == 3 * (60 + 24) * 120
+    assert set(AssessmentUpload.objects.values_list("status", flat=True)) == {"imported"}
     assert set(PupilYear.objects.values_list("year_group", flat=True)) == {0, 1, 2}
     roles = dict(
         RoleAssignment.objects.values_list("role").annotate(n=Count("id")).order_by("role")

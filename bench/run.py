@@ -1,0 +1,131 @@
+"""`make bench`: measure the portal on PostgreSQL against the floor of what the database can do,
+print a table and write bench/results.json.
+
+- import: rows per second and peak memory to check and import a results file of BENCH_ROWS
+  rows (default 1,000,000) through the product's own upload service, beside a bare COPY of the
+  same file into an unindexed table in the same run.
+"""
+
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg2
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data"
+RESULTS = ROOT / "bench" / "results.json"
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mathsprog_bench"
+)
+ROWS = int(os.environ.get("BENCH_ROWS", 1_000_000))
+SCHOOLS = 1_800
+
+
+def _server_url() -> str:
+    base, _, _ = DATABASE_URL.rpartition("/")
+    return base + "/postgres"
+
+
+def fresh_database() -> None:
+    name = DATABASE_URL.rpartition("/")[2]
+    connection = psycopg2.connect(_server_url())
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+
+
+def django(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    # Runs this interpreter on the project's own modules: no outside input reaches the command.
+    return subprocess.run(  # noqa: S603
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": DATABASE_URL, **(env or {})},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+
+
+def bare_copy(path: Path) -> float:
+    """The floor: the same file into a table with no index, key or check."""
+    connection = psycopg2.connect(DATABASE_URL)
+    with connection, connection.cursor() as cursor:
+        columns = ", ".join(f"c{n} text" for n in range(11))
+        cursor.execute(f"CREATE UNLOGGED TABLE IF NOT EXISTS bench_copy ({columns})")
+        cursor.execute("TRUNCATE bench_copy")
+        started = time.perf_counter()
+        with path.open("rb") as handle:
+            cursor.copy_expert(
+                "COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER)", handle, size=1 << 20
+            )
+        elapsed = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_copy")
+    connection.close()
+    return elapsed
+
+
+def main() -> None:
+    DATA.mkdir(parents=True, exist_ok=True)
+    print(f"Benchmark database {DATABASE_URL.rpartition('@')[2]}, {ROWS:,} rows")
+    fresh_database()
+    django(
+        "manage.py",
+        "migrate",
+        "--noinput",
+        env={"DJANGO_SETTINGS_MODULE": "mathsprog.settings.base"},
+    )
+    path = DATA / f"results-{ROWS}.csv"
+    setup = django("-m", "bench.setup_import", str(path), str(ROWS), str(SCHOOLS))
+    upload_id = int(setup.stdout.strip().splitlines()[-1])
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    run = django("-m", "bench.import_once", str(upload_id))
+    import_seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    outcome = json.loads(run.stdout.strip().splitlines()[-1])
+    assert outcome["created"] == ROWS, outcome
+    copy_seconds = bare_copy(path)
+
+    results = {
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
+        "import": {
+            "rows": ROWS,
+            "seconds": round(import_seconds, 2),
+            "validate_seconds": outcome["validate_seconds"],
+            "import_seconds": outcome["import_seconds"],
+            "rows_per_second": round(ROWS / import_seconds),
+            "peak_memory_mb": round(peak_mb),
+            "bare_copy_seconds": round(copy_seconds, 2),
+            "bare_copy_rows_per_second": round(ROWS / copy_seconds),
+            "share_of_copy_rate": round(copy_seconds / import_seconds, 3),
+            "peak_memory_before_mb": round(before / 1024),
+        },
+    }
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    i = results["import"]
+    print()
+    print(f"{'measure':<34}{'value':>16}")
+    print(f"{'import: rows per second':<34}{i['rows_per_second']:>16,}")
+    print(f"{'import: check + preview (s)':<34}{i['validate_seconds']:>16}")
+    print(f"{'import: confirm + write (s)':<34}{i['import_seconds']:>16}")
+    print(f"{'import: peak memory (MB)':<34}{i['peak_memory_mb']:>16,}")
+    print(f"{'bare COPY: rows per second':<34}{i['bare_copy_rows_per_second']:>16,}")
+    print(f"{'import rate / COPY rate':<34}{i['share_of_copy_rate']:>16}")
+    print(f"\nWritten to {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
