@@ -72,6 +72,31 @@ class PupilYear(models.Model):
         return f"{self.pupil} in {self.academic_year}/{(self.academic_year + 1) % 100:02d}"
 
 
+class NationalReference(models.Model):
+    """National figures to compare with, e.g. the share of non-disadvantaged pupils nationally
+    who reach the expected standard in KS2 maths in a year (from DfE statistics)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    academic_year = models.PositiveSmallIntegerField()
+    pct_expected_non_disadvantaged = models.DecimalField(
+        "% at expected standard, non-disadvantaged pupils", max_digits=4, decimal_places=1
+    )
+    pct_expected_non_send = models.DecimalField(
+        "% at expected standard, pupils without SEND",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    source = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-academic_year", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class WindowKind(models.TextChoices):
     BASELINE = "baseline", "Baseline"
     INTERIM = "interim", "Interim"
@@ -96,6 +121,9 @@ class AssessmentWindow(models.Model):
     expected_threshold = models.DecimalField(max_digits=6, decimal_places=1, default=100)
     higher_threshold = models.DecimalField(max_digits=6, decimal_places=1, default=110)
     teacher_assessment = models.BooleanField("takes teacher-assessment codes", default=False)
+    national_reference = models.ForeignKey(
+        NationalReference, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["programme", "date"]
@@ -266,3 +294,51 @@ class PupilYearRevision(models.Model):
 
     def __str__(self) -> str:
         return f"Pupil year {self.pupil_year_id} before upload {self.upload_id}"
+
+
+class ReportSnapshot(models.Model):
+    """A programme's evaluation report as computed for one version of its data."""
+
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="reports"
+    )
+    data_version = models.PositiveIntegerField()
+    computed_at = models.DateTimeField(auto_now_add=True)
+    seconds = models.FloatField(default=0)
+    results = models.PositiveIntegerField(default=0, help_text="Results it was computed over.")
+
+    class Meta:
+        ordering = ["-data_version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "data_version"], name="report_once_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} report, data version {self.data_version}"
+
+
+class EntryKind(models.TextChoices):
+    ATTAINMENT = "attainment", "Attainment"
+    PROGRESS = "progress", "Progress"
+
+
+class ReportEntry(models.Model):
+    """One scope, year group and window (or pair of windows) of a report: what a dashboard
+    reads, by scope, without touching pupil rows."""
+
+    snapshot = models.ForeignKey(ReportSnapshot, on_delete=models.CASCADE, related_name="entries")
+    kind = models.CharField(max_length=10, choices=EntryKind.choices)
+    scope_type = models.CharField(max_length=20)
+    scope_id = models.BigIntegerField()
+    year_group = models.PositiveSmallIntegerField(null=True)
+    window = models.CharField(max_length=50, help_text="The window, or for progress the later one.")
+    from_window = models.CharField(max_length=50, blank=True)
+    figures = models.JSONField()
+
+    class Meta:
+        indexes = [models.Index(fields=["snapshot", "scope_type", "scope_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.scope_type} {self.scope_id} {self.window}"

@@ -17,7 +17,7 @@ from django.utils import timezone
 from programmes.models import Programme
 from schools.models import School
 
-from . import staging
+from . import reports, staging
 from .models import AssessmentUpload, AssessmentWindow, UploadStatus, academic_year_of
 from .upload_file import UnreadableFile, read_rows
 from .validation import ResultsValidator, RowError
@@ -241,6 +241,7 @@ def upload_import(*, upload: AssessmentUpload) -> None:
             )
             summary = {**_summarise(upload, merge.summary()), "columns": upload.summary["columns"]}
             merge.apply()
+            reports.data_changed(programme.pk)
             totals = summary["totals"]
             upload.status = UploadStatus.IMPORTED
             upload.summary = summary
@@ -300,6 +301,7 @@ def upload_rollback(*, upload: AssessmentUpload) -> None:
         return
     Programme.objects.select_for_update().get(pk=upload.window.programme_id)
     staging.roll_back(upload)
+    reports.data_changed(upload.window.programme_id)
     upload.status = UploadStatus.ROLLED_BACK
     upload.rolled_back_at = timezone.now()
     upload.save(update_fields=["status", "rolled_back_at"])

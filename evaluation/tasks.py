@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import services
+from . import reports, services
 from .models import AssessmentUpload, UploadStatus
 
 
@@ -34,3 +34,8 @@ def import_upload(upload_id: int) -> None:
 @shared_task
 def rollback_upload(upload_id: int) -> None:
     _run(services.upload_rollback, upload_id)
+
+
+@shared_task
+def compute_report(programme_id: int) -> None:
+    reports.report_compute(programme_id=programme_id)

@@ -16,6 +16,8 @@ class Programme(models.Model):
         "schools.LocalAuthority", related_name="programmes", blank=True
     )
     aims = models.TextField(blank=True)
+    # Goes up with every change to the programme's results; a report is of one version.
+    data_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-start_date", "name"]

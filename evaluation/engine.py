@@ -1,0 +1,425 @@
+"""The evaluation report's statistics, computed set-based with NumPy: every figure for every
+scope, year group and window comes from a few passes of bincount over the results, never a
+query or a loop per school. The definitions are on the "How figures are calculated" page
+(templates/evaluation/method.html); tests check them against figures worked out by hand."""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+GROUPS = ("all", "disadvantaged", "other", "send", "non_send", "eal", "non_eal", "female", "male")
+# Pairs that make up the whole: if one side is too small to show, so is the other, or it
+# could be worked back from "all".
+PAIRS = (("disadvantaged", "other"), ("send", "non_send"), ("eal", "non_eal"), ("female", "male"))
+# Each gap: (the group compared with, the group that a positive gap says is behind).
+GAPS = {"disadvantaged": ("other", "disadvantaged"), "send": ("non_send", "send")}
+EFFECT_GROUPS = ("all", "disadvantaged", "send")
+# The EEF Teaching and Learning Toolkit's conversion of an effect size (to 2 decimal places)
+# to months' progress: the upper bound of 0, 1, 2 ... 11 months; above the last is 12.
+MONTHS_UPPER_BOUNDS = (0.01, 0.09, 0.18, 0.26, 0.35, 0.44, 0.52, 0.61, 0.69, 0.78, 0.87, 0.95)
+CODES = {"": 0, "PKF": 1, "WTS": 2, "EXS": 3, "GDS": 4}
+
+
+@dataclass
+class WindowRows:
+    """One assessment window's results, one element a pupil."""
+
+    slug: str
+    expected: float
+    higher: float
+    pupil: np.ndarray
+    school: np.ndarray
+    year_group: np.ndarray
+    score: np.ndarray  # NaN where the pupil has a code only
+    code: np.ndarray  # 0 none, 1 PKF, 2 WTS, 3 EXS, 4 GDS
+    disadvantaged: np.ndarray
+    send: np.ndarray
+    eal: np.ndarray  # -1 not known, 0 no, 1 yes
+    gender: np.ndarray  # 0 not known, 1 female, 2 male
+    scored: bool = field(init=False)
+
+    def __post_init__(self):
+        self.scored = bool(np.any(~np.isnan(self.score)))
+
+    def population(self) -> np.ndarray:
+        """Pupils with a score; in a window of teacher assessments only, pupils with a code."""
+        return ~np.isnan(self.score) if self.scored else self.code > 0
+
+    def value(self) -> np.ndarray:
+        """What pupils are ranked on: the score, or the code's order."""
+        return self.score if self.scored else self.code.astype(float)
+
+    def at_expected(self) -> np.ndarray:
+        if self.scored:
+            return np.nan_to_num(self.score, nan=-np.inf) >= self.expected
+        return self.code >= CODES["EXS"]
+
+    def at_higher(self) -> np.ndarray:
+        if self.scored:
+            return np.nan_to_num(self.score, nan=-np.inf) >= self.higher
+        return self.code == CODES["GDS"]
+
+    def masks(self, index: np.ndarray) -> dict[str, np.ndarray]:
+        disadvantaged, send = self.disadvantaged[index], self.send[index]
+        eal, gender = self.eal[index], self.gender[index]
+        return {
+            "all": np.ones(len(index), bool),
+            "disadvantaged": disadvantaged, "other": ~disadvantaged,
+            "send": send, "non_send": ~send,
+            "eal": eal == 1, "non_eal": eal == 0,
+            "female": gender == 1, "male": gender == 2,
+        }  # fmt: skip
+
+
+@dataclass
+class Membership:
+    """Which scope each school is in: for each scope, its schools. A school may be in several
+    scopes of one type (work groups)."""
+
+    scope_type: str
+    scopes: list[tuple[int, str]]  # (id, name)
+    school_ids: list[list[int]]
+
+    def rows(self, school: np.ndarray, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(row, scope number) for every row of `index` that falls in a scope."""
+        rows, scopes = [], []
+        for number, schools in enumerate(self.school_ids):
+            inside = index[np.isin(school[index], schools)]
+            rows.append(inside)
+            scopes.append(np.full(len(inside), number))
+        if not rows:
+            return np.empty(0, int), np.empty(0, int)
+        return np.concatenate(rows), np.concatenate(scopes)
+
+
+def ranks_within(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """1-based rank of each value among those with the same key, ascending, ties sharing the
+    mean of their ranks."""
+    n = len(keys)
+    if n == 0:
+        return np.empty(0)
+    order = np.lexsort((values, keys))
+    k, v = keys[order], values[order]
+    new_key = np.ones(n, bool)
+    new_key[1:] = k[1:] != k[:-1]
+    key_start = np.maximum.accumulate(np.where(new_key, np.arange(n), 0))
+    position = np.arange(n) - key_start
+    new_run = new_key.copy()
+    new_run[1:] |= v[1:] != v[:-1]
+    run = np.cumsum(new_run) - 1
+    first, length = position[new_run], np.bincount(run)
+    ranks = np.empty(n)
+    ranks[order] = (first + (length - 1) / 2 + 1)[run]
+    return ranks
+
+
+class Sums:
+    """Per key and group: count, sum and sum of squares of a value, and counts of flags."""
+
+    def __init__(self, keys, size, masks, value, flags=()):
+        self.size = size
+        self.n, self.total, self.squares, self.flags = {}, {}, {}, {}
+        for group, mask in masks.items():
+            weight = mask.astype(float)
+            self.n[group] = np.bincount(keys, weight, size)
+            self.total[group] = np.bincount(keys, weight * value, size)
+            self.squares[group] = np.bincount(keys, weight * value * value, size)
+            self.flags[group] = [np.bincount(keys, weight * f, size) for f in flags]
+
+    def mean(self, group):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return self.total[group] / self.n[group]
+
+    def sd(self, group):
+        n = self.n[group]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            variance = (self.squares[group] - self.total[group] ** 2 / n) / (n - 1)
+        return np.sqrt(np.clip(variance, 0, None))
+
+    def share(self, group, flag: int):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return 100 * self.flags[group][flag] / self.n[group]
+
+
+def gap_index(keys, size, values, masks) -> np.ndarray:
+    """20 x (mean p of other pupils - mean p of disadvantaged pupils), p = (rank - 0.5) / N."""
+    ranks = ranks_within(keys, values)
+    count = np.bincount(keys, minlength=size).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = (ranks - 0.5) / count[keys]
+        result = {}
+        for gap, (ahead, behind) in GAPS.items():
+            mean_ahead = np.bincount(keys, p * masks[ahead], size) / np.bincount(
+                keys, masks[ahead], size
+            )
+            mean_behind = np.bincount(keys, p * masks[behind], size) / np.bincount(
+                keys, masks[behind], size
+            )
+            result[gap] = 20 * (mean_ahead - mean_behind)
+    return result
+
+
+def months_progress(g: float) -> int:
+    size = abs(round(g, 2))
+    months = next((m for m, bound in enumerate(MONTHS_UPPER_BOUNDS) if size <= bound), 12)
+    return -months if g < 0 else months
+
+
+def hedges_g(n1, gain1, sd1, n2, gain2, sd2) -> dict | None:
+    """Hedges' g of programme against comparison gains, over the pooled SD of later scores,
+    with its 95% interval and the EEF months' progress."""
+    if n1 < 2 or n2 < 2:
+        return None
+    pooled = np.sqrt(((n1 - 1) * sd1**2 + (n2 - 1) * sd2**2) / (n1 + n2 - 2))
+    if not pooled > 0:
+        return None
+    correction = 1 - 3 / (4 * (n1 + n2) - 9)
+    g = correction * (gain1 - gain2) / pooled
+    half = 1.96 * np.sqrt((n1 + n2) / (n1 * n2) + g**2 / (2 * (n1 + n2)))
+    return {
+        "hedges_g": round(float(g), 3),
+        "ci_low": round(float(g - half), 3),
+        "ci_high": round(float(g + half), 3),
+        "months_progress": months_progress(float(g)),
+        "n_programme": int(n1),
+        "n_comparison": int(n2),
+    }
+
+
+YEARS = 15  # year groups R (0) to 13; key slot 14 is "all year groups"
+ALL_YEARS = 14
+
+
+@dataclass
+class Report:
+    attainment: list[dict]
+    progress: list[dict]
+
+
+def _round(value, places):
+    return None if value is None or not np.isfinite(value) else round(float(value), places)
+
+
+class _Presenter:
+    """Turns sums into report entries, withholding every figure about fewer pupils than the
+    threshold, and the other side of its pair, which could be worked out from "all"."""
+
+    def __init__(self, threshold: int):
+        self.threshold = threshold
+
+    def hidden(self, counts: dict[str, float]) -> set[str]:
+        small = {g for g, n in counts.items() if 0 < n < self.threshold}
+        if "all" in small:
+            return set(counts)
+        for one, other in PAIRS:
+            if one in small and counts[other] > 0:
+                small.add(other)
+            if other in small and counts[one] > 0:
+                small.add(one)
+        return small
+
+    @staticmethod
+    def withheld(fields) -> dict:
+        return {name: None for name in fields} | {"suppressed": True}
+
+
+def _scope(membership: Membership, number: int) -> dict:
+    scope_id, name = membership.scopes[number]
+    return {"type": membership.scope_type, "id": scope_id, "name": name}
+
+
+def _key_parts(key: int) -> tuple[int, int | None]:
+    number, year = divmod(int(key), YEARS)
+    return number, None if year == ALL_YEARS else year
+
+
+def _keys(membership, window, index):
+    rows, scope = membership.rows(window.school, index)
+    keys = np.concatenate([scope * YEARS + window.year_group[rows], scope * YEARS + ALL_YEARS])
+    return keys, np.concatenate([rows, rows]), len(membership.scopes) * YEARS
+
+
+def attainment(window: WindowRows, memberships: list[Membership], national: dict | None,
+               threshold: int) -> list[dict]:  # fmt: skip
+    present = _Presenter(threshold)
+    population = np.flatnonzero(window.population())
+    value = window.value()
+    expected, higher = window.at_expected().astype(float), window.at_higher().astype(float)
+    entries = []
+    for membership in memberships:
+        keys, rows, size = _keys(membership, window, population)
+        masks = window.masks(rows)
+        sums = Sums(keys, size, masks, value[rows], (expected[rows], higher[rows]))
+        indices = gap_index(keys, size, value[rows], masks)
+        for key in np.flatnonzero(sums.n["all"] > 0):
+            number, year = _key_parts(key)
+            counts = {g: sums.n[g][key] for g in GROUPS}
+            hidden = present.hidden(counts)
+            groups = {}
+            for g in GROUPS:
+                fields = ("n", "mean", "sd", "pct_expected", "pct_higher")
+                if g in hidden:
+                    groups[g] = present.withheld(fields)
+                    continue
+                n = int(counts[g])
+                groups[g] = {
+                    "n": n,
+                    "mean": _round(sums.mean(g)[key], 2) if window.scored and n else None,
+                    "sd": _round(sums.sd(g)[key], 2) if window.scored and n > 1 else None,
+                    "pct_expected": _round(sums.share(g, 0)[key], 1) if n else None,
+                    "pct_higher": _round(sums.share(g, 1)[key], 1) if n else None,
+                }
+            gap = {}
+            for name, (ahead, behind) in GAPS.items():
+                fields = ("mean_points", "pct_expected_points", "gap_index")
+                if {ahead, behind} & hidden or not (counts[ahead] and counts[behind]):
+                    gap[name] = (
+                        present.withheld(fields)
+                        if {ahead, behind} & hidden
+                        else dict.fromkeys(fields)
+                    )
+                    continue
+                a, b = groups[ahead], groups[behind]
+                gap[name] = {
+                    "mean_points": _round(a["mean"] - b["mean"], 2)
+                    if a["mean"] is not None
+                    else None,
+                    "pct_expected_points": _round(a["pct_expected"] - b["pct_expected"], 1),
+                    "gap_index": _round(indices[name][key], 2),
+                }
+            entry = {"scope": _scope(membership, number), "year_group": year, "window": window.slug,
+                     "groups": groups, "gap": gap}  # fmt: skip
+            if national:
+                entry["national"] = _against_national(national, groups)
+            entries.append(entry)
+    return entries
+
+
+def _against_national(national: dict, groups: dict) -> dict:
+    """How far the school's disadvantaged (and SEND) pupils are from non-disadvantaged (and
+    non-SEND) pupils nationally, in percentage points at the expected standard."""
+    result = {"reference": national["name"]}
+    for gap, key in (("disadvantaged", "pct_expected_non_disadvantaged"),
+                     ("send", "pct_expected_non_send")):  # fmt: skip
+        reference, share = national.get(key), groups[gap]["pct_expected"]
+        result[key] = reference
+        result[f"{gap}_points"] = (
+            None if reference is None or share is None else round(reference - share, 1)
+        )
+    return result
+
+
+def progress(earlier: WindowRows, later: WindowRows, memberships: list[Membership],
+             comparison: Membership | None, threshold: int) -> list[dict]:  # fmt: skip
+    """Gains of the pupils with a score at both windows, per scope and year group as they were
+    at the earlier one; gap changes over the same pupils; and, where the programme has
+    comparison schools, the effect size of its gains against theirs."""
+    if not (earlier.scored and later.scored):
+        return []
+    present = _Presenter(threshold)
+    first = np.flatnonzero(~np.isnan(earlier.score))
+    second = np.flatnonzero(~np.isnan(later.score))
+    _, at_first, at_second = np.intersect1d(
+        earlier.pupil[first], later.pupil[second], assume_unique=True, return_indices=True
+    )
+    matched = first[at_first]
+    later_row = np.full(len(earlier.pupil), -1)
+    later_row[matched] = second[at_second]
+    expected_first = earlier.at_expected().astype(float)
+    expected_second = later.at_expected().astype(float)
+
+    def measure(membership):
+        keys, rows, size = _keys(membership, earlier, matched)
+        masks = earlier.masks(rows)
+        before, after = earlier.score[rows], later.score[later_row[rows]]
+        return {
+            "keys": keys, "size": size,
+            "gain": Sums(keys, size, masks, after - before),
+            "before": Sums(keys, size, masks, before, (expected_first[rows],)),
+            "after": Sums(keys, size, masks, after, (expected_second[rows],)),
+            "index_before": gap_index(keys, size, before, masks),
+            "index_after": gap_index(keys, size, after, masks),
+        }  # fmt: skip
+
+    arm = measure(comparison) if comparison else None
+    comparison_schools = set(comparison.school_ids[0]) if comparison else set()
+    entries = []
+    for membership in memberships:
+        m = measure(membership)
+        for key in np.flatnonzero(m["gain"].n["all"] > 0):
+            number, year = _key_parts(key)
+            counts = {g: m["gain"].n[g][key] for g in GROUPS}
+            hidden = present.hidden(counts)
+            groups = {
+                g: present.withheld(("n", "mean_gain")) if g in hidden else {
+                    "n": int(counts[g]),
+                    "mean_gain": _round(m["gain"].mean(g)[key], 2) if counts[g] else None,
+                }
+                for g in GROUPS
+            }  # fmt: skip
+            changes = {}
+            for name, (ahead, behind) in GAPS.items():
+                fields = ("mean_points", "pct_expected_points", "gap_index")
+                if {ahead, behind} & hidden:
+                    changes[name] = present.withheld(fields)
+                elif not (counts[ahead] and counts[behind]):
+                    changes[name] = dict.fromkeys(fields)
+                else:
+                    changes[name] = _gap_change(m, key, name, ahead, behind)
+            scope = _scope(membership, number)
+            in_programme = scope["type"] != "comparison" and not (
+                scope["type"] == "school" and scope["id"] in comparison_schools
+            )
+            effect = None
+            if arm is not None and in_programme and "all" not in hidden:
+                effect = {
+                    g: _effect(m, arm, key, year, g, hidden, threshold) for g in EFFECT_GROUPS
+                }
+            entries.append({
+                "scope": scope, "year_group": year, "from": earlier.slug, "to": later.slug,
+                "n_matched": None if "all" in hidden else int(counts["all"]),
+                "groups": groups, "gap_change": changes, "effect_size": effect,
+            })  # fmt: skip
+    return entries
+
+
+def _gap_change(m, key, name, ahead, behind) -> dict:
+    def gap(sums, share):
+        return sums.mean(ahead)[key] - sums.mean(behind)[key], share(ahead) - share(behind)
+
+    mean_before, pct_before = gap(m["before"], lambda g: m["before"].share(g, 0)[key])
+    mean_after, pct_after = gap(m["after"], lambda g: m["after"].share(g, 0)[key])
+    return {
+        "mean_points": _round(mean_after - mean_before, 2),
+        "pct_expected_points": _round(pct_after - pct_before, 1),
+        "gap_index": _round(m["index_after"][name][key] - m["index_before"][name][key], 2),
+    }
+
+
+def _effect(m, arm, key, year, group, hidden, threshold) -> dict | None:
+    """Hedges' g for one group: this scope's pupils against the comparison schools' pupils in
+    the same year group (or all year groups)."""
+    other = ALL_YEARS if year is None else year  # the comparison membership has one scope
+    n1, n2 = m["gain"].n[group][key], arm["gain"].n[group][other]
+    if not (n1 and n2):
+        return None
+    if group in hidden or n1 < threshold or n2 < threshold:
+        return {"suppressed": True}
+    return hedges_g(
+        n1, m["gain"].mean(group)[key], m["after"].sd(group)[key],
+        n2, arm["gain"].mean(group)[other], arm["after"].sd(group)[other],
+    )  # fmt: skip
+
+
+def build(windows: list[WindowRows], memberships: list[Membership], national: dict,
+          threshold: int) -> Report:  # fmt: skip
+    """The whole report: attainment at every window, progress between every pair of windows
+    (in date order), for every scope and year group."""
+    comparison = next((m for m in memberships if m.scope_type == "comparison"), None)
+    report = Report([], [])
+    for window in windows:
+        report.attainment += attainment(window, memberships, national.get(window.slug), threshold)
+    for i, earlier in enumerate(windows):
+        for later in windows[i + 1 :]:
+            report.progress += progress(earlier, later, memberships, comparison, threshold)
+    return report

@@ -1,0 +1,36 @@
+from dataclasses import dataclass
+
+from programmes.models import Programme
+
+from .models import EntryKind, ReportSnapshot
+
+
+@dataclass(frozen=True)
+class ReportStatus:
+    snapshot: ReportSnapshot | None
+    data_version: int
+
+    @property
+    def stale(self) -> bool:
+        """Newer data is in and its report is still computing."""
+        return self.snapshot is None or self.snapshot.data_version < self.data_version
+
+
+def report_status(*, programme: Programme) -> ReportStatus:
+    snapshot = programme.reports.order_by("-data_version").first()
+    return ReportStatus(snapshot, programme.data_version)
+
+
+def report_document(snapshot: ReportSnapshot) -> dict:
+    """The whole report as `evaluation_report` prints it (see the README)."""
+    entries = snapshot.entries.order_by("pk").values_list("kind", "figures")
+    document = {
+        "programme": snapshot.programme.slug,
+        "data_version": snapshot.data_version,
+        "computed_at": snapshot.computed_at.isoformat(),
+        "attainment": [],
+        "progress": [],
+    }
+    for kind, figures in entries.iterator(chunk_size=5000):
+        document["attainment" if kind == EntryKind.ATTAINMENT else "progress"].append(figures)
+    return document
