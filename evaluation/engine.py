@@ -81,15 +81,21 @@ class Membership:
     school_ids: list[list[int]]
 
     def rows(self, school: np.ndarray, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(row, scope number) for every row of `index` that falls in a scope."""
-        rows, scopes = [], []
-        for number, schools in enumerate(self.school_ids):
-            inside = index[np.isin(school[index], schools)]
-            rows.append(inside)
-            scopes.append(np.full(len(inside), number))
-        if not rows:
+        """(row, scope number) for every row of `index` in a scope, a row once per scope it is
+        in. One sorted lookup for all scopes, not a pass per scope: a programme has 1,800."""
+        pairs = [(s, number) for number, ids in enumerate(self.school_ids) for s in ids]
+        if not pairs or len(index) == 0:
             return np.empty(0, int), np.empty(0, int)
-        return np.concatenate(rows), np.concatenate(scopes)
+        schools, numbers = np.array(pairs, dtype=np.int64).T
+        order = np.argsort(schools, kind="stable")
+        schools, numbers = schools[order], numbers[order]
+        wanted = school[index]
+        left = np.searchsorted(schools, wanted, "left")
+        counts = np.searchsorted(schools, wanted, "right") - left
+        rows = np.repeat(index, counts)
+        first = np.repeat(left, counts)
+        offset = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
+        return rows, numbers[first + offset]
 
 
 def ranks_within(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -114,31 +120,31 @@ def ranks_within(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 
 class Sums:
-    """Per key and group: count, sum and sum of squares of a value, and counts of flags."""
+    """Per key and group: count, mean, spread (sample SD) and shares of flags, each computed
+    once for every key at once, then read per key."""
 
     def __init__(self, keys, size, masks, value, flags=()):
-        self.size = size
-        self.n, self.total, self.squares, self.flags = {}, {}, {}, {}
-        for group, mask in masks.items():
-            weight = mask.astype(float)
-            self.n[group] = np.bincount(keys, weight, size)
-            self.total[group] = np.bincount(keys, weight * value, size)
-            self.squares[group] = np.bincount(keys, weight * value * value, size)
-            self.flags[group] = [np.bincount(keys, weight * f, size) for f in flags]
+        self.n, self._mean, self._sd, self._shares = {}, {}, {}, {}
+        with np.errstate(invalid="ignore", divide="ignore"):
+            for group, mask in masks.items():
+                weight = mask.astype(float)
+                n = np.bincount(keys, weight, size)
+                total = np.bincount(keys, weight * value, size)
+                squares = np.bincount(keys, weight * value * value, size)
+                self.n[group] = n
+                self._mean[group] = total / n
+                variance = (squares - total**2 / n) / (n - 1)
+                self._sd[group] = np.sqrt(np.clip(variance, 0, None))
+                self._shares[group] = [100 * np.bincount(keys, weight * f, size) / n for f in flags]
 
     def mean(self, group):
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return self.total[group] / self.n[group]
+        return self._mean[group]
 
     def sd(self, group):
-        n = self.n[group]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            variance = (self.squares[group] - self.total[group] ** 2 / n) / (n - 1)
-        return np.sqrt(np.clip(variance, 0, None))
+        return self._sd[group]
 
     def share(self, group, flag: int):
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return 100 * self.flags[group][flag] / self.n[group]
+        return self._shares[group][flag]
 
 
 def gap_index(keys, size, values, masks) -> np.ndarray:

@@ -199,8 +199,9 @@ def report_compute(*, programme_id: int) -> ReportSnapshot | None:
         existing = ReportSnapshot.objects.filter(programme_id=programme_id, data_version=current)
         if existing.exists():
             return existing.get()
+        outermost = not connection.in_atomic_block
         with transaction.atomic():
-            if connection.vendor == "postgresql":
+            if connection.vendor == "postgresql" and outermost:
                 # Every read below sees the data as of one moment, that of `version`.
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")

@@ -34,3 +34,17 @@ def report_document(snapshot: ReportSnapshot) -> dict:
     for kind, figures in entries.iterator(chunk_size=5000):
         document["attainment" if kind == EntryKind.ATTAINMENT else "progress"].append(figures)
     return document
+
+
+def programme_headlines(*, snapshot: ReportSnapshot | None, programme: Programme) -> dict:
+    """The programme-wide figures (all year groups) of the latest report, for its dashboard:
+    attainment at each window and progress between each pair."""
+    if snapshot is None:
+        return {"attainment": [], "progress": []}
+    entries = snapshot.entries.filter(
+        scope_type__in=["programme", "comparison"], scope_id=programme.pk, year_group=None
+    ).order_by("pk")
+    headlines = {"attainment": [], "progress": []}
+    for entry in entries:
+        headlines[entry.kind].append(entry.figures)
+    return headlines

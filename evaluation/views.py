@@ -1,18 +1,25 @@
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 from stdnum.gb import upn
 
-from accounts.access import can_upload_assessments, upload_or_404, uploads_visible_to
+from accounts.access import (
+    can_upload_assessments,
+    programme_led_or_404,
+    upload_or_404,
+    uploads_visible_to,
+)
 from mathsprog.exports import csv_response
 from mathsprog.views import form_view
 
-from . import services
+from . import reports, services
 from .forms import AssessmentUploadForm
 
 TEMPLATE_HEADER = ["UPN", "URN", "Year group", "Disadvantaged", "SEND", "EAL", "Gender", "Score",
@@ -107,3 +114,17 @@ def template_xlsx(request):
     )
     response["Content-Disposition"] = 'attachment; filename="results-template.xlsx"'
     return response
+
+
+def method(request):
+    """How figures are calculated, in plain words, for headteachers and governors."""
+    return render(request, "evaluation/method.html", {"threshold": settings.SUPPRESSION_THRESHOLD})
+
+
+@require_POST
+def report_recompute(request, slug: str):
+    programme = programme_led_or_404(request.user, slug)
+    with transaction.atomic():
+        reports.data_changed(programme.pk)
+    messages.success(request, "The report is being recomputed.")
+    return redirect("programmes:dashboard", slug=programme.slug)

@@ -7,6 +7,7 @@ from accounts.access import (
     programmes_visible_to,
     require_programme_creator,
 )
+from evaluation import selectors as evaluation_selectors
 from mathsprog.services import model_update
 from mathsprog.views import form_view
 
@@ -23,6 +24,7 @@ def programme_list(request):
 
 def programme_dashboard(request, slug: str):
     programme = programme_led_or_404(request.user, slug)
+    report_status = evaluation_selectors.report_status(programme=programme)
     context = {
         "programme": programme,
         "cohorts": selectors.cohorts_with_school_counts(programme=programme),
@@ -31,6 +33,10 @@ def programme_dashboard(request, slug: str):
         "bands": programme.allocation_bands.all(),
         "sle_days": selectors.sle_days(programme=programme),
         "budget": selectors.budget(programme=programme),
+        "report": report_status,
+        "headlines": evaluation_selectors.programme_headlines(
+            snapshot=report_status.snapshot, programme=programme
+        ),
     }
     return render(request, "programmes/dashboard.html", context)
 

@@ -1,0 +1,230 @@
+"""The stored report, computed from results that went through the real upload pipeline:
+the same six pupils and four comparison pupils as test_engine, worked out by hand there."""
+
+import json
+from datetime import date
+from io import StringIO
+from math import sqrt
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from evaluation import reports, selectors
+from evaluation.models import AssessmentWindow, ReportEntry, ReportSnapshot
+
+from .files import make_upn, results_csv
+from .test_engine import COMPARISON, SCHOOL_1
+
+
+@pytest.fixture
+def second_window(world):
+    return AssessmentWindow.objects.create(
+        programme=world.programme, slug="end", name="End", kind="end", date=date(2026, 6, 22)
+    )
+
+
+def _rows(world, comparison, column):
+    rows = []
+    for pupil, values in SCHOOL_1.items():
+        rows.append(
+            {
+                "UPN": make_upn(pupil),
+                "URN": world.school_a.urn,
+                "Year Group": "Y2",
+                "Pupil Premium": "Y" if values[2] else "N",
+                "SEN": "K" if values[3] else "",
+                "Scaled Score": values[column],
+            }
+        )
+    for pupil, values in COMPARISON.items():
+        rows.append(
+            {
+                "UPN": make_upn(pupil),
+                "URN": comparison.urn,
+                "Year Group": "Y2",
+                "Pupil Premium": "N",
+                "Scaled Score": values[column],
+            }
+        )
+    return rows
+
+
+@pytest.fixture
+def imported(client, world, window, second_window, comparison, send_file, act):
+    client.force_login(world.hub_lead)
+    for target, column in ((window, 0), (second_window, 1)):
+        act(send_file(target, results_csv(_rows(world, comparison, column))), "confirm")
+    world.programme.refresh_from_db()
+    return world.programme
+
+
+def _entry(snapshot, **criteria):
+    return snapshot.entries.get(**criteria).figures
+
+
+def test_each_import_recomputes_the_report_from_the_stored_results(imported, settings):
+    assert imported.data_version == 2
+    snapshot = selectors.report_status(programme=imported).snapshot
+    assert (snapshot.data_version, snapshot.results) == (2, 20)
+    assert ReportSnapshot.objects.count() == 1  # older versions are dropped
+    baseline = _entry(
+        snapshot, kind="attainment", scope_type="programme", year_group=None, window="baseline"
+    )
+    assert baseline["groups"]["all"] == {
+        "n": 6,
+        "mean": 102.5,
+        "sd": round(sqrt(587.5 / 5), 2),
+        "pct_expected": 66.7,
+        "pct_higher": 33.3,
+    }
+    # Two disadvantaged pupils: withheld at the default threshold of 5.
+    assert baseline["groups"]["disadvantaged"]["suppressed"] is True
+    progress = _entry(
+        snapshot,
+        kind="progress",
+        scope_type="programme",
+        year_group=2,
+        from_window="baseline",
+        window="end",
+    )
+    assert progress["n_matched"] == 6
+    assert progress["groups"]["all"]["mean_gain"] == 2.5
+    assert progress["effect_size"]["all"] == {"suppressed": True}  # 4 comparison pupils
+
+
+def test_the_figures_agree_with_the_hand_worked_ones_when_nothing_is_withheld(imported, settings):
+    settings.SUPPRESSION_THRESHOLD = 1
+    snapshot = reports.report_compute(programme_id=imported.pk)  # the same version: kept
+    assert snapshot.data_version == 2
+    ReportSnapshot.objects.all().delete()
+    snapshot = reports.report_compute(programme_id=imported.pk)
+    baseline = _entry(
+        snapshot,
+        kind="attainment",
+        scope_type="school",
+        scope_id=imported.enrolments.get().school_id,
+        year_group=None,
+        window="baseline",
+    )
+    assert baseline["gap"]["disadvantaged"] == {
+        "mean_points": 11.25,
+        "pct_expected_points": 25.0,
+        "gap_index": 6.25,
+    }
+    effect = _entry(
+        snapshot,
+        kind="progress",
+        scope_type="programme",
+        year_group=None,
+        from_window="baseline",
+        window="end",
+    )["effect_size"]["all"]
+    pooled = sqrt((382 + 150) / 8)
+    g = (1 - 3 / 31) * 2 / pooled
+    assert (effect["hedges_g"], effect["months_progress"]) == (round(g, 3), 3)
+
+
+def test_a_rollback_changes_the_data_version_and_the_report(client, world, imported, act):
+    upload = world.programme.assessment_windows.get(slug="end").uploads.get()
+    act(upload, "rollback")
+    imported.refresh_from_db()
+    assert imported.data_version == 3
+    snapshot = selectors.report_status(programme=imported).snapshot
+    assert snapshot.data_version == 3
+    assert not snapshot.entries.filter(kind="progress").exists()
+
+
+def test_a_report_is_stale_until_the_new_one_is_stored(imported):
+    imported.data_version += 1
+    imported.save(update_fields=["data_version"])
+    status = selectors.report_status(programme=imported)
+    assert status.stale
+    assert status.snapshot.data_version == 2
+    reports.report_compute(programme_id=imported.pk)
+    assert not selectors.report_status(programme=imported).stale
+
+
+def test_a_report_overtaken_by_newer_data_is_dropped(imported, monkeypatch):
+    from programmes.models import Programme
+
+    real = reports.compute
+
+    def compute_while_an_import_lands(programme):
+        result = real(programme)
+        Programme.objects.filter(pk=programme.pk).update(data_version=99)
+        return result
+
+    monkeypatch.setattr(reports, "compute", compute_while_an_import_lands)
+    ReportSnapshot.objects.all().delete()
+    assert reports.report_compute(programme_id=imported.pk) is None
+    assert not ReportSnapshot.objects.exists()
+
+
+def test_it_prints_the_report_as_documented(imported):
+    out = StringIO()
+    call_command("evaluation_report", "--programme", imported.slug, stdout=out)
+    document = json.loads(out.getvalue())
+    assert set(document) == {"programme", "data_version", "computed_at", "attainment", "progress"}
+    assert (document["programme"], document["data_version"]) == (imported.slug, 2)
+    entry = document["attainment"][0]
+    assert set(entry) == {"scope", "year_group", "window", "groups", "gap"}
+    assert set(entry["groups"]) == {
+        "all",
+        "disadvantaged",
+        "other",
+        "send",
+        "non_send",
+        "eal",
+        "non_eal",
+        "female",
+        "male",
+    }
+    progress = document["progress"][0]
+    assert set(progress) == {
+        "scope",
+        "year_group",
+        "from",
+        "to",
+        "n_matched",
+        "groups",
+        "gap_change",
+        "effect_size",
+    }
+    assert len(document["attainment"]) == ReportEntry.objects.filter(kind="attainment").count()
+
+
+def test_the_dashboard_shows_the_headlines_and_recomputes_on_demand(
+    client, world, imported, django_capture_on_commit_callbacks
+):
+    client.force_login(world.hub_lead)
+    page = client.get(reverse("programmes:dashboard", args=[imported.slug])).content.decode()
+    assert "Calculated" in page
+    assert "from 20 results" in page
+    assert '<td class="text-end">102.5</td>' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("evaluation:report_recompute", args=[imported.slug]))
+    imported.refresh_from_db()
+    assert (
+        selectors.report_status(programme=imported).snapshot.data_version
+        == imported.data_version
+        == 3
+    )
+    client.force_login(world.head_a)
+    assert (
+        client.post(reverse("evaluation:report_recompute", args=[imported.slug])).status_code == 404
+    )
+
+
+def test_the_method_page_explains_the_figures(client, world, settings):
+    settings.SUPPRESSION_THRESHOLD = 6
+    client.force_login(world.governor_a)
+    page = client.get(reverse("evaluation:method")).content.decode()
+    for phrase in [
+        "A positive gap means the group is behind",
+        "Hedges",
+        "months",
+        "Any figure about fewer than 6 pupils is withheld",
+        "gap index",
+    ]:
+        assert phrase in page
