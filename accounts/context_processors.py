@@ -17,4 +17,6 @@ def navigation(request) -> dict:
         tools.append(("Assessment data", reverse("evaluation:uploads")))
     if scope.is_site_admin:
         tools.append(("Register of schools", reverse("schools:register_import_new")))
+        tools.append(("Audit log", reverse("audit_log")))
+        tools.append(("Retention", reverse("evaluation:retention")))
     return {"nav_dashboards": dashboards_for(user), "nav_tools": tools}

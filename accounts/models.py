@@ -128,3 +128,40 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         over = self.school or self.programme
         return f"{self.user} – {self.get_role_display()}" + (f" of {over}" if over else "")
+
+
+class AuditAction(models.TextChoices):
+    UPLOADED = "uploaded", "Uploaded pupil data"
+    IMPORTED = "imported", "Imported pupil data"
+    ROLLED_BACK = "rolled_back", "Rolled back an upload"
+    EXPORTED = "exported", "Exported pupil data"
+    DELETED_PUPIL_DATA = "deleted_pupil_data", "Deleted pupil data (retention)"
+    VISIT_CREATED = "visit_created", "Created a record of visit"
+    VISIT_CHANGED = "visit_changed", "Changed a record of visit"
+    VISIT_DELETED = "visit_deleted", "Deleted a record of visit"
+
+
+class AuditEvent(models.Model):
+    """Who did what to pupil data or records of visit, and when. Kept when the person's
+    account is deleted: their name stays on the event."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(max_length=254, blank=True)
+    action = models.CharField(max_length=30, choices=AuditAction.choices)
+    subject = models.CharField(max_length=300)
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name}: {self.get_action_display()}"

@@ -4,5 +4,6 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("audit/", views.audit_log, name="audit_log"),
     path("accounts/", include("django.contrib.auth.urls")),
 ]

@@ -1,6 +1,16 @@
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import redirect, render
 
+from .access import require_site_admin
+from .models import AuditAction, AuditEvent
 from .navigation import dashboards_for
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(choices=[("", "Every action"), *AuditAction.choices], required=False)
+    search = forms.CharField(label="Person or subject", required=False)
 
 
 def home(request):
@@ -9,3 +19,22 @@ def home(request):
     if len(dashboards) == 1:
         return redirect(dashboards[0].url)
     return render(request, "accounts/home.html", {"dashboards": dashboards})
+
+
+def audit_log(request):
+    """Site admins: who created, changed, deleted, uploaded or exported pupil data and visit
+    records."""
+    require_site_admin(request.user)
+    form = AuditFilterForm(request.GET or None)
+    events = AuditEvent.objects.select_related("programme", "school")
+    if form.is_valid():
+        if form.cleaned_data["action"]:
+            events = events.filter(action=form.cleaned_data["action"])
+        if form.cleaned_data["search"]:
+            term = form.cleaned_data["search"]
+            events = events.filter(Q(subject__icontains=term) | Q(actor_name__icontains=term))
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filters": form, "page": page, "query": query.urlencode()}
+    return render(request, "accounts/audit_log.html", context)

@@ -67,3 +67,41 @@ class AssessmentUploadForm(forms.Form):
             if not takes_part:
                 self.add_error("school", f"{school.name} does not take part in {programme.name}.")
         return data
+
+
+class SchoolDataDeletionForm(forms.Form):
+    school = forms.ModelChoiceField(queryset=School.objects.order_by("name"))
+    confirm = forms.CharField(
+        label="Type the school's URN to confirm",
+        help_text="This deletes every result and pupil detail recorded for the school. "
+        "It cannot be undone.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        school = data.get("school")
+        if school and data.get("confirm", "").strip() != str(school.urn):
+            self.add_error("confirm", f"Type {school.urn} to confirm.")
+        return data
+
+
+class ProgrammeDataDeletionForm(forms.Form):
+    programme = forms.ModelChoiceField(queryset=None)
+    confirm = forms.CharField(
+        label="Type the programme's short name (slug) to confirm",
+        help_text="This deletes every result of the programme's assessments, its uploaded "
+        "files, and the details of its pupils who have no other results. It cannot be undone.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from programmes.models import Programme
+
+        self.fields["programme"].queryset = Programme.objects.order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        programme = data.get("programme")
+        if programme and data.get("confirm", "").strip() != programme.slug:
+            self.add_error("confirm", f"Type {programme.slug} to confirm.")
+        return data

@@ -168,6 +168,7 @@ class UploadStatus(models.TextChoices):
     ROLLING_BACK = "rolling_back", "Rolling back"
     ROLLED_BACK = "rolled_back", "Rolled back"
     FAILED = "failed", "Failed"
+    DELETED = "deleted", "Deleted at the end of retention"
 
 
 class AssessmentUpload(models.Model):

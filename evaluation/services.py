@@ -14,6 +14,8 @@ from django.core.files import File
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from accounts.audit import audit
+from accounts.models import AuditAction
 from programmes.models import Programme
 from schools.models import School
 
@@ -31,6 +33,15 @@ def upload_create(*, uploaded_by, window: AssessmentWindow, school: School | Non
     from .tasks import validate_upload
 
     upload = upload_store(uploaded_by=uploaded_by, window=window, school=school, file=file)
+    audit(
+        uploaded_by,
+        AuditAction.UPLOADED,
+        f"{upload.file_name} for {window.name}",
+        programme=window.programme,
+        school=school,
+        upload=upload.pk,
+        sha256=upload.file_sha256,
+    )
     transaction.on_commit(lambda: validate_upload.delay(upload.pk))
     return upload
 
@@ -131,8 +142,10 @@ def _summarise(upload: AssessmentUpload, rows: list[dict]) -> dict:
         ({**row, "name": names[row["school_id"]], "urn": urns[row["school_id"]]} for row in rows),
         key=lambda row: row["name"],
     )
-    totals = {key: sum(row[key] for row in rows)
-              for key in ("rows", "new_pupils", "created", "updated", "unchanged")}  # fmt: skip
+    totals = {
+        key: sum(row[key] for row in rows)
+        for key in ("rows", "new_pupils", "created", "updated", "unchanged")
+    }
     same_file = (
         AssessmentUpload.objects.filter(
             window=upload.window, file_sha256=upload.file_sha256, status=UploadStatus.IMPORTED
@@ -251,11 +264,22 @@ def upload_import(*, upload: AssessmentUpload) -> None:
             upload.imported_at = timezone.now()
             upload.progress = 100
             upload.save()
+            audit(
+                upload.imported_by,
+                AuditAction.IMPORTED,
+                f"{upload.file_name} for {upload.window.name}",
+                programme=programme,
+                school=upload.school,
+                upload=upload.pk,
+                **totals,
+            )
     except _Discard as left:
         urns = dict(School.objects.values_list("pk", "urn"))
         reason = "this school no longer takes part in the programme: check the enrolments"
-        shown = [RowError(row, "URN", str(urns.get(school, "")), reason)._asdict()
-                 for row, school in left.args[0]]  # fmt: skip
+        shown = [
+            RowError(row, "URN", str(urns.get(school, "")), reason)._asdict()
+            for row, school in left.args[0]
+        ]
         _record_errors(upload, count=len(shown), shown=shown)
         return
     upload.staged.delete(save=True)
@@ -290,6 +314,14 @@ def upload_request_rollback(*, upload: AssessmentUpload, user) -> None:
         )
     AssessmentUpload.objects.filter(pk=upload.pk).update(
         status=UploadStatus.ROLLING_BACK, rolled_back_by=user
+    )
+    audit(
+        user,
+        AuditAction.ROLLED_BACK,
+        f"{upload.file_name} for {upload.window.name}",
+        programme=upload.window.programme,
+        school=upload.school,
+        upload=upload.pk,
     )
     transaction.on_commit(lambda: rollback_upload.delay(upload.pk))
 

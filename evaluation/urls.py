@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.upload_list, name="uploads"),
     path("new/", views.upload_new, name="upload_new"),
     path("how-figures-are-calculated/", views.method, name="method"),
+    path("retention/", views.retention, name="retention"),
     path("report/<slug:slug>/recompute/", views.report_recompute, name="report_recompute"),
     path("template.csv", views.template_csv, name="template_csv"),
     path("template.xlsx", views.template_xlsx, name="template_xlsx"),

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
@@ -13,6 +13,7 @@ from stdnum.gb import upn
 from accounts.access import (
     can_upload_assessments,
     programme_led_or_404,
+    require_site_admin,
     upload_or_404,
     uploads_visible_to,
 )
@@ -20,7 +21,8 @@ from mathsprog.exports import csv_response
 from mathsprog.views import form_view
 
 from . import reports, services
-from .forms import AssessmentUploadForm
+from . import retention as retention_services
+from .forms import AssessmentUploadForm, ProgrammeDataDeletionForm, SchoolDataDeletionForm
 
 TEMPLATE_HEADER = ["UPN", "URN", "Year group", "Disadvantaged", "SEND", "EAL", "Gender", "Score",
                    "Standard"]  # fmt: skip
@@ -39,7 +41,7 @@ def upload_list(request):
 
 def upload_new(request):
     if not can_upload_assessments(request.user):
-        return redirect("evaluation:uploads")
+        raise Http404("No such page.")
     form = AssessmentUploadForm(request.POST or None, request.FILES or None, user=request.user)
     return form_view(
         request,
@@ -128,3 +130,34 @@ def report_recompute(request, slug: str):
         reports.data_changed(programme.pk)
     messages.success(request, "The report is being recomputed.")
     return redirect("programmes:dashboard", slug=programme.slug)
+
+
+def retention(request):
+    """Site admins delete pupil data whose retention period has ended."""
+    require_site_admin(request.user)
+    school_form = SchoolDataDeletionForm(request.POST if "school" in request.POST else None)
+    programme_form = ProgrammeDataDeletionForm(
+        request.POST if "programme" in request.POST else None
+    )
+    if request.method == "POST":
+        if school_form.is_bound and school_form.is_valid():
+            school = school_form.cleaned_data["school"]
+            counts = retention_services.school_pupil_data_delete(actor=request.user, school=school)
+            messages.success(request, _deleted_message(school.name, counts))
+            return redirect("evaluation:retention")
+        if programme_form.is_bound and programme_form.is_valid():
+            programme = programme_form.cleaned_data["programme"]
+            counts = retention_services.programme_pupil_data_delete(
+                actor=request.user, programme=programme
+            )
+            messages.success(request, _deleted_message(programme.name, counts))
+            return redirect("evaluation:retention")
+    context = {"school_form": school_form, "programme_form": programme_form}
+    return render(request, "evaluation/retention.html", context)
+
+
+def _deleted_message(name: str, counts: dict) -> str:
+    return (
+        f"Deleted for {name}: {counts['results']} results, {counts['pupil_years']} pupil "
+        f"records and {counts['pupils']} pupils."
+    )

@@ -23,3 +23,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 X_FRAME_OPTIONS = "DENY"
 for database in DATABASES.values():  # noqa: F405
     database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+
+SESSION_COOKIE_SAMESITE = "Lax"
+# Behind the TLS proxy, the sign-in throttle counts the client's address, not the proxy's.
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=1)
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]

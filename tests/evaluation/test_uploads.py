@@ -249,9 +249,7 @@ def test_uploads_are_seen_by_their_programme_and_school_only(
 def test_governors_and_outsiders_cannot_upload(client, world, window):
     for persona in ["governor_a", "sle", "outsider"]:
         client.force_login(getattr(world, persona))
-        assert client.get(reverse("evaluation:upload_new"))["Location"] == reverse(
-            "evaluation:uploads"
-        )
+        assert client.get(reverse("evaluation:upload_new")).status_code == 404
 
 
 def test_the_page_polls_while_a_worker_is_busy(client, world, window, school_c):
@@ -268,7 +266,7 @@ def test_the_page_polls_while_a_worker_is_busy(client, world, window, school_c):
     client.force_login(world.hub_lead)
     page = client.get(upload.get_absolute_url()).content.decode()
     assert 'hx-trigger="every 1s"' in page
-    assert 'role="progressbar"' in page
+    assert "<progress" in page
     partial = client.get(upload.get_absolute_url(), headers={"HX-Request": "true"}).content.decode()
     assert partial.lstrip().startswith('<div id="upload-status"')
 
