@@ -220,3 +220,13 @@ def upload_or_404(user, pk: int):
 def can_upload_assessments(user) -> bool:
     scope = scope_of(user)
     return scope.is_site_admin or bool(scope.led_programme_ids) or bool(leader_school_ids(user))
+
+
+def comparison_schools_hidden_from(user, programme) -> frozenset[int]:
+    """Comparison schools whose own figures this user may not see: all of them, but for site
+    admins and each school's own leaders. Others see comparison schools only as a group."""
+    scope = scope_of(user)
+    if scope.is_site_admin:
+        return frozenset()
+    ids = set(programme.comparison_schools.values_list("school_id", flat=True))
+    return frozenset(ids - scope.own_school_ids)

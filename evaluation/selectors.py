@@ -48,3 +48,31 @@ def programme_headlines(*, snapshot: ReportSnapshot | None, programme: Programme
     for entry in entries:
         headlines[entry.kind].append(entry.figures)
     return headlines
+
+
+WITHHELD = "withheld (fewer than the threshold)"
+
+
+def attainment_rows(snapshot: ReportSnapshot, *, hidden_school_ids=frozenset()):
+    """Flat rows of every attainment figure, for export, leaving out the schools whose own
+    figures the reader may not see (comparison schools, outside site admins)."""
+    entries = (
+        snapshot.entries.filter(kind=EntryKind.ATTAINMENT)
+        .exclude(scope_type="school", scope_id__in=hidden_school_ids)
+        .order_by("pk")
+    )
+    for figures in entries.values_list("figures", flat=True).iterator(chunk_size=2000):
+        scope, year = figures["scope"], figures["year_group"]
+        for group, values in figures["groups"].items():
+            if values.get("suppressed"):
+                cells = [WITHHELD] * 5
+            else:
+                cells = [values[k] for k in ("n", "mean", "sd", "pct_expected", "pct_higher")]
+            yield [
+                scope["type"],
+                scope["name"],
+                "all" if year is None else year,
+                figures["window"],
+                group,
+                *cells,
+            ]

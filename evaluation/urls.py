@@ -9,6 +9,7 @@ urlpatterns = [
     path("how-figures-are-calculated/", views.method, name="method"),
     path("retention/", views.retention, name="retention"),
     path("report/<slug:slug>/recompute/", views.report_recompute, name="report_recompute"),
+    path("report/<slug:slug>/attainment.csv", views.report_csv, name="report_csv"),
     path("template.csv", views.template_csv, name="template_csv"),
     path("template.xlsx", views.template_xlsx, name="template_xlsx"),
     path("<int:pk>/", views.upload_detail, name="upload"),

@@ -12,20 +12,32 @@ from stdnum.gb import upn
 
 from accounts.access import (
     can_upload_assessments,
+    comparison_schools_hidden_from,
     programme_led_or_404,
     require_site_admin,
     upload_or_404,
     uploads_visible_to,
 )
+from accounts.audit import audit
+from accounts.models import AuditAction
 from mathsprog.exports import csv_response
 from mathsprog.views import form_view
 
-from . import reports, services
+from . import reports, selectors, services
 from . import retention as retention_services
 from .forms import AssessmentUploadForm, ProgrammeDataDeletionForm, SchoolDataDeletionForm
 
-TEMPLATE_HEADER = ["UPN", "URN", "Year group", "Disadvantaged", "SEND", "EAL", "Gender", "Score",
-                   "Standard"]  # fmt: skip
+TEMPLATE_HEADER = [
+    "UPN",
+    "URN",
+    "Year group",
+    "Disadvantaged",
+    "SEND",
+    "EAL",
+    "Gender",
+    "Score",
+    "Standard",
+]
 
 
 def _example_row() -> list[str]:
@@ -71,6 +83,14 @@ def upload_detail(request, pk: int):
 
 def upload_errors(request, pk: int):
     upload = upload_or_404(request.user, pk)
+    audit(
+        request.user,
+        AuditAction.EXPORTED,
+        f"Problems found in {upload.file_name}",
+        programme=upload.window.programme,
+        school=upload.school,
+        upload=upload.pk,
+    )
     response = HttpResponse(
         bytes(upload.error_report or b""), content_type="text/csv; charset=utf-8"
     )
@@ -160,4 +180,34 @@ def _deleted_message(name: str, counts: dict) -> str:
     return (
         f"Deleted for {name}: {counts['results']} results, {counts['pupil_years']} pupil "
         f"records and {counts['pupils']} pupils."
+    )
+
+
+def report_csv(request, slug: str):
+    """The programme's attainment figures, one row a scope, year group, window and group;
+    withheld figures say so, never a number."""
+    programme = programme_led_or_404(request.user, slug)
+    snapshot = selectors.report_status(programme=programme).snapshot
+    audit(
+        request.user, AuditAction.EXPORTED, f"Evaluation report of {programme}", programme=programme
+    )
+    return csv_response(
+        f"{programme.slug}-attainment.csv",
+        [
+            "Scope",
+            "Name",
+            "Year group",
+            "Assessment",
+            "Group",
+            "Pupils",
+            "Average",
+            "Spread (SD)",
+            "% at expected",
+            "% at higher",
+        ],
+        selectors.attainment_rows(
+            snapshot, hidden_school_ids=comparison_schools_hidden_from(request.user, programme)
+        )
+        if snapshot
+        else [],
     )

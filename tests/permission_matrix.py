@@ -92,6 +92,7 @@ MATRIX = {
     "evaluation:template_xlsx": Rule(EVERYONE),
     "evaluation:retention": Rule(ADMIN),
     "evaluation:report_recompute": Rule(LEADS, "slug", "other_slug", "post"),
+    "evaluation:report_csv": Rule(LEADS, "slug", "other_slug"),
     "evaluation:upload": Rule(SCHOOL_A_EDITORS, "upload", "other_upload"),
     "evaluation:upload_errors": Rule(SCHOOL_A_EDITORS, "upload", "other_upload"),
     "evaluation:upload_confirm": Rule(SCHOOL_A_EDITORS, "upload", "other_upload", "post"),
