@@ -254,3 +254,21 @@ class AllocationBand(models.Model):
     def __str__(self) -> str:
         size = f"up to {self.up_to_pupils} pupils" if self.up_to_pupils else "any size"
         return f"{size}: {self.sle_days} SLE days, £{self.funding}"
+
+
+class FocusArea(models.Model):
+    """One of a programme's own focus areas for school visits, such as the five big ideas of
+    teaching for mastery, or a project's five key areas."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="focus_areas")
+    name = models.CharField(max_length=100)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["programme", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"], name="focus_area_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
