@@ -20,6 +20,9 @@ class Scope:
     led_programme_ids: frozenset[int] = field(default_factory=frozenset)
     sle_school_ids: frozenset[int] = field(default_factory=frozenset)
     sle_programme_ids: frozenset[int] = field(default_factory=frozenset)
+    sle_assignments: frozenset[tuple[int, int]] = field(
+        default_factory=frozenset
+    )  # school, programme
     school_roles: tuple[tuple[str, int], ...] = ()
     # For navigation: (slug, name) of led programmes; (urn, name, role labels) of own schools.
     led_programmes: tuple[tuple[str, str], ...] = ()
@@ -57,6 +60,7 @@ def scope_of(user) -> Scope:
         "school__name",
     )
     led, sle_schools, sle_programmes, school_roles = set(), set(), set(), []
+    sle_assignments = set()
     led_programmes, own_schools = set(), {}
     is_admin = user.is_superuser
     for role, programme_id, slug, programme_name, school_id, urn, school_name in rows:
@@ -68,6 +72,7 @@ def scope_of(user) -> Scope:
         elif role == Role.SLE:
             sle_schools.add(school_id)
             sle_programmes.add(programme_id)
+            sle_assignments.add((school_id, programme_id))
         elif role in SCHOOL_ROLES:
             school_roles.append((role, school_id))
             own_schools.setdefault((urn, school_name), []).append(Role(role).label)
@@ -76,6 +81,7 @@ def scope_of(user) -> Scope:
         led_programme_ids=frozenset(led),
         sle_school_ids=frozenset(sle_schools),
         sle_programme_ids=frozenset(sle_programmes),
+        sle_assignments=frozenset(sle_assignments),
         school_roles=tuple(sorted(school_roles)),
         led_programmes=tuple(sorted(led_programmes, key=lambda p: p[1])),
         own_schools=tuple(
@@ -230,3 +236,78 @@ def comparison_schools_hidden_from(user, programme) -> frozenset[int]:
         return frozenset()
     ids = set(programme.comparison_schools.values_list("school_id", flat=True))
     return frozenset(ids - scope.own_school_ids)
+
+
+def visit_school_or_404(user, urn: int) -> tuple[School, list[Programme]]:
+    """A school the user may record a visit to, with the programmes the visit can be for: an
+    SLE's assigned schools (in the programmes of the assignment); any for site admins."""
+    scope = scope_of(user)
+    school = School.objects.filter(urn=urn).first()
+    if school is None:
+        raise Http404("No such school.")
+    if scope.is_site_admin:
+        programmes = Programme.objects.filter(enrolments__school=school)
+    else:
+        ids = {p for s, p in scope.sle_assignments if s == school.pk}
+        programmes = Programme.objects.filter(pk__in=ids)
+    programmes = list(programmes.order_by("-start_date"))
+    if not programmes:
+        raise Http404("No such school.")
+    return school, programmes
+
+
+def visits_visible_to(user) -> QuerySet:
+    from schools.models import RecordOfVisit
+
+    scope = scope_of(user)
+    visits = RecordOfVisit.objects.select_related("school", "sle", "programme")
+    if scope.is_site_admin:
+        return visits
+    return visits.filter(
+        Q(programme__in=scope.led_programme_ids)
+        | Q(sle=user)
+        | Q(school__in=scope.sle_school_ids)
+        | Q(school__in=scope.own_school_ids)
+    )
+
+
+def visit_or_404(user, pk: int):
+    from schools.models import RecordOfVisit
+
+    try:
+        return visits_visible_to(user).get(pk=pk)
+    except RecordOfVisit.DoesNotExist:
+        raise Http404("No such record of visit.") from None
+
+
+def can_acknowledge_visit(user, visit) -> bool:
+    return visit.school_id in leader_school_ids(user)
+
+
+def can_edit_action_plan(user, school: School) -> bool:
+    """The school's leaders, its SLEs, its programmes' hub leads and site admins keep the
+    plan; governors read it."""
+    scope = scope_of(user)
+    return (
+        school.pk in leader_school_ids(user)
+        or school.pk in scope.sle_school_ids
+        or can_edit_school_staff(user, school)
+    )
+
+
+def action_plan_editable_or_404(user, urn: int) -> School:
+    school = school_visible_or_404(user, urn)
+    if not can_edit_action_plan(user, school):
+        raise Http404("No such page.")
+    return school
+
+
+def sle_programme_or_404(user, slug: str) -> Programme:
+    """A programme the user works on as an SLE (any, for site admins)."""
+    scope = scope_of(user)
+    programme = Programme.objects.filter(slug=slug).first()
+    if programme is None or not (
+        scope.is_site_admin or programme.pk in {p for _, p in scope.sle_assignments}
+    ):
+        raise Http404("No such programme.")
+    return programme

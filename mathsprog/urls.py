@@ -15,6 +15,7 @@ urlpatterns = [
     path("work-group-types/new/", workgroup_views.type_form, name="work_group_type_create"),
     path("work-group-types/<int:pk>/", workgroup_views.type_form, name="work_group_type_edit"),
     path("schools/", include("schools.urls")),
+    path("visits/", include("schools.visit_urls")),
     path("assessments/", include("evaluation.urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -1,3 +1,6 @@
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -55,3 +58,79 @@ def staff_of(*, school: School) -> tuple[list[StaffMember], list[StaffMember]]:
     current = [s for s in staff if s.end_date is None or s.end_date >= today]
     former = [s for s in staff if s.end_date is not None and s.end_date < today]
     return current, former
+
+
+def visit_detail(visit):
+    """A record of visit with everything its page shows, in a fixed number of queries."""
+    from .models import RecordOfVisit
+
+    return (
+        RecordOfVisit.objects.select_related("school", "sle", "programme", "acknowledged_by")
+        .prefetch_related(
+            "focus_areas",
+            "staff_worked_with",
+            "actions_raised",
+            "photos",
+            "action_updates__action",
+        )
+        .get(pk=visit.pk)
+    )
+
+
+def action_plan(*, school: School):
+    """Open actions first (by due date), then done ones; each with the visit that raised it
+    and its latest update; and the school's risks."""
+    from .models import Action, ActionStatus
+
+    actions = list(
+        Action.objects.filter(school=school)
+        .select_related("raised_at_visit__sle")
+        .prefetch_related("updates__visit")
+        .order_by("due_date", "pk")
+    )
+    actions.sort(key=lambda a: a.status == ActionStatus.DONE)
+    return actions, list(school.risks.all())
+
+
+@dataclass
+class CoverageRow:
+    school: School
+    cells: list  # per year group: (visits, last visit date)
+    days_used: Decimal
+    days_allocated: Decimal
+
+    @property
+    def over(self) -> bool:
+        return self.days_used > self.days_allocated
+
+
+def coverage(*, programme, schools: QuerySet[School], year_groups: list[int]) -> list[CoverageRow]:
+    """Schools by year group: how many visits covered each, and when the last was; with SLE
+    days used against allocated. Two queries, whatever the number of schools."""
+    from .models import RecordOfVisit
+
+    schools = list(schools.order_by("name"))
+    allocated = dict(
+        programme.enrolments.filter(school__in=schools).values_list(
+            "school_id", "sle_days_allocated"
+        )
+    )
+    counts: dict = {}
+    used: dict = {}
+    visits = RecordOfVisit.objects.filter(programme=programme, school__in=schools).values_list(
+        "school_id", "visit_date", "year_groups", "days"
+    )
+    for school_id, visit_date, years, days in visits:
+        used[school_id] = used.get(school_id, Decimal(0)) + days
+        for year in years:
+            count, last = counts.get((school_id, year), (0, None))
+            counts[(school_id, year)] = (count + 1, max(last, visit_date) if last else visit_date)
+    return [
+        CoverageRow(
+            school,
+            [counts.get((school.pk, year), (0, None)) for year in year_groups],
+            used.get(school.pk, Decimal(0)),
+            allocated.get(school.pk, Decimal(0)),
+        )
+        for school in schools
+    ]

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views
+from .views import action_plans
+from .views import school as views
 
 app_name = "schools"
 urlpatterns = [
@@ -12,6 +13,11 @@ urlpatterns = [
     path("<int:urn>/", views.school_dashboard, name="dashboard"),
     path("<int:urn>/edit/", views.school_form, name="edit"),
     path("<int:urn>/staff/", views.staff_list, name="staff"),
+    path("<int:urn>/action-plan/", action_plans.action_plan, name="action_plan"),
+    path("<int:urn>/action-plan/actions/new/", action_plans.action_form, name="action_create"),
+    path("<int:urn>/action-plan/actions/<int:pk>/", action_plans.action_form, name="action_edit"),
+    path("<int:urn>/action-plan/risks/new/", action_plans.risk_form, name="risk_create"),
+    path("<int:urn>/action-plan/risks/<int:pk>/", action_plans.risk_form, name="risk_edit"),
     path("<int:urn>/staff/new/", views.staff_form, name="staff_create"),
     path("<int:urn>/staff/<int:pk>/", views.staff_form, name="staff_edit"),
 ]

@@ -120,3 +120,21 @@ def missing_from_matrix(matrix=MATRIX) -> set[str]:
         for name in url_names()
         if name not in matrix and not name.startswith(f"{ADMIN_SITE_NAMESPACE}:")
     }
+
+
+VISITORS = frozenset({"admin", "sle"})
+MATRIX |= {
+    "visits:list": Rule(EVERYONE),
+    "visits:service_worker": Rule(EVERYONE),
+    "visits:new": Rule(VISITORS, "urn", "other_urn"),
+    "visits:detail": Rule(SCHOOL_A | {"sle"}, "visit", "other_visit"),
+    "visits:acknowledge": Rule(SCHOOL_A, "visit", "other_visit", "post"),
+    "visits:photo": Rule(SCHOOL_A, "visit", "other_visit", "post"),
+    "visits:coverage_mine": Rule(VISITORS, "slug", "other_slug"),
+    "visits:coverage_programme": Rule(LEADS, "slug", "other_slug"),
+    "schools:action_plan": Rule(SCHOOL_A, "urn", "other_urn"),
+    "schools:action_create": Rule(SCHOOL_A_EDITORS | {"sle"}, "urn", "other_urn"),
+    "schools:action_edit": Rule(SCHOOL_A_EDITORS | {"sle"}, "action", "other_action"),
+    "schools:risk_create": Rule(SCHOOL_A_EDITORS | {"sle"}, "urn", "other_urn"),
+    "schools:risk_edit": Rule(SCHOOL_A_EDITORS | {"sle"}, "risk", "other_risk"),
+}

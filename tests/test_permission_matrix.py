@@ -22,6 +22,7 @@ from .factories import (
     EnrolmentFactory,
     EventFactory,
     KpiFactory,
+    RecordOfVisitFactory,
     SchoolFactory,
     StaffMemberFactory,
     WorkGroupFactory,
@@ -54,8 +55,14 @@ def _programme_objects(programme, cohort, school, prefix):
         school=school,
         file=ContentFile(b"UPN,URN\r\n", name="r.csv"),
     )
+    visit = RecordOfVisitFactory(programme=programme, school=school)
+    action = school.actions.create(description=f"{prefix} action")
+    risk = school.risks.create(description=f"{prefix} risk")
     slug = {"slug": programme.slug}
     return {
+        "visit": {"pk": visit.pk},
+        "action": {"urn": school.urn, "pk": action.pk},
+        "risk": {"urn": school.urn, "pk": risk.pk},
         "slug": slug,
         "cohort": {**slug, "pk": cohort.pk},
         "kpi": {**slug, "pk": kpi.pk},

@@ -15,9 +15,9 @@ from mathsprog.services import model_save
 from mathsprog.views import form_view
 from workgroups.selectors import cpd_coverage
 
-from . import selectors, services
-from .forms import SchoolFilterForm, SchoolForm, SchoolRegisterUploadForm, StaffMemberForm
-from .models import School, StaffMember
+from .. import selectors, services
+from ..forms import SchoolFilterForm, SchoolForm, SchoolRegisterUploadForm, StaffMemberForm
+from ..models import School, StaffMember
 
 PAGE_SIZE = 50
 

@@ -1,0 +1,176 @@
+// The Record of Visit form on a tablet with poor wifi.
+// - Everything typed is kept as a draft on the device (localStorage) as the SLE types.
+// - "Save" puts the record in an outbox on the device first, then sends it; a record that
+//   cannot be sent yet waits ("Waiting to send") and goes when the connection returns, or
+//   when the page is next opened. A record the server refuses stays, with its errors.
+// - Each record carries an id made on the device, so a send that is retried after a lost
+//   answer never makes a second record.
+// - A service worker keeps this page and its files, so it opens again with no connection.
+(() => {
+  "use strict";
+  const form = document.getElementById("visit-form");
+  if (!form) return;
+  const OUTBOX = "mathsprog:visit-outbox";
+  const CACHE = "mathsprog-visits-v1";
+  const draftKey = form.dataset.draftKey;
+  const list = document.getElementById("outbox-list");
+  const outboxSection = document.getElementById("outbox");
+  const errorsBox = document.getElementById("form-errors");
+  const idField = form.elements["client_id"];
+
+  const newId = () =>
+    crypto.randomUUID ? crypto.randomUUID() :
+      "10000000-1000-4000-8000-100000000000".replace(/[018]/g, (c) =>
+        (c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16));
+
+  const read = (key, fallback) => {
+    try { return JSON.parse(localStorage.getItem(key)) ?? fallback; } catch { return fallback; }
+  };
+  const write = (key, value) => localStorage.setItem(key, JSON.stringify(value));
+
+  const fields = () => Array.from(new FormData(form).entries()).filter(([name]) => name !== "csrfmiddlewaretoken");
+
+  function restore(entries) {
+    const byName = {};
+    for (const [name, value] of entries) (byName[name] ||= []).push(value);
+    for (const element of form.elements) {
+      if (!element.name || element.name === "csrfmiddlewaretoken" || !(element.name in byName)) continue;
+      if (element.type === "checkbox" || element.type === "radio") {
+        element.checked = byName[element.name].includes(element.value);
+      } else {
+        element.value = byName[element.name][0];
+      }
+    }
+  }
+
+  function saveDraft() { write(draftKey, fields()); }
+
+  function csrfToken() {
+    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : form.elements["csrfmiddlewaretoken"].value;
+  }
+
+  function render() {
+    const records = read(OUTBOX, []);
+    outboxSection.hidden = records.length === 0;
+    list.replaceChildren(...records.map((record) => {
+      const item = document.createElement("li");
+      item.className = "list-group-item d-flex flex-wrap justify-content-between align-items-center gap-2";
+      item.dataset.state = record.state;
+      const label = document.createElement("span");
+      label.textContent = `${record.school}, ${record.date}`;
+      const badge = document.createElement("span");
+      const text = { waiting: "Waiting to send", sent: "Sent", refused: "Not accepted: needs correcting" };
+      badge.className = "badge " + ({ waiting: "text-bg-warning", sent: "text-bg-success", refused: "text-bg-danger" })[record.state];
+      badge.textContent = text[record.state];
+      item.append(label, badge);
+      if (record.state === "sent" && record.url) {
+        const link = document.createElement("a");
+        link.href = record.url;
+        link.textContent = "Open the record";
+        item.append(link);
+      }
+      if (record.state === "refused") {
+        const problems = document.createElement("p");
+        problems.className = "w-100 mb-0 small";
+        problems.textContent = record.errors;
+        const edit = document.createElement("button");
+        edit.type = "button";
+        edit.className = "btn btn-sm btn-outline-primary";
+        edit.textContent = "Correct it";
+        edit.addEventListener("click", () => correct(record.id));
+        item.append(problems, edit);
+      }
+      return item;
+    }));
+  }
+
+  function correct(id) {
+    const records = read(OUTBOX, []);
+    const record = records.find((r) => r.id === id);
+    if (!record) return;
+    restore(record.fields);
+    write(OUTBOX, records.filter((r) => r.id !== id));
+    saveDraft();
+    render();
+    form.scrollIntoView();
+  }
+
+  let sending = false;
+  async function sendAll() {
+    if (sending) return;
+    sending = true;
+    try {
+      for (const record of read(OUTBOX, []).filter((r) => r.state === "waiting")) {
+        let response;
+        try {
+          response = await fetch(record.action, {
+            method: "POST",
+            body: new URLSearchParams(record.fields),
+            headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
+            credentials: "same-origin",
+            redirect: "manual",
+          });
+        } catch {
+          break; // still offline: try again when the connection returns
+        }
+        const records = read(OUTBOX, []);
+        const stored = records.find((r) => r.id === record.id);
+        if (!stored) continue;
+        if (response.ok) {
+          const answer = await response.json();
+          Object.assign(stored, { state: "sent", url: answer.url });
+        } else if (response.status === 400) {
+          const answer = await response.json();
+          const messages = Object.entries(answer.errors).map(([field, errors]) =>
+            `${field === "__all__" ? "" : field.replace(/_/g, " ") + ": "}${errors.map((e) => e.message).join(" ")}`);
+          Object.assign(stored, { state: "refused", errors: messages.join(" ") });
+        } // anything else (signed out, server trouble): it stays waiting
+        write(OUTBOX, records);
+        render();
+      }
+    } finally {
+      sending = false;
+    }
+  }
+
+  form.addEventListener("input", saveDraft);
+  form.addEventListener("change", saveDraft);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const records = read(OUTBOX, []);
+    records.push({
+      id: idField.value,
+      action: form.action || location.pathname,
+      fields: fields(),
+      school: form.dataset.school,
+      date: form.elements["visit_date"].value,
+      state: "waiting",
+    });
+    write(OUTBOX, records);
+    localStorage.removeItem(draftKey);
+    form.reset();
+    idField.value = newId();
+    errorsBox.hidden = true;
+    render();
+    sendAll();
+  });
+  window.addEventListener("online", sendAll);
+
+  // A draft from before (typed, then the tablet slept or the page was closed) comes back.
+  const draft = read(draftKey, null);
+  if (draft) restore(draft);
+  if (!idField.value || read(OUTBOX, []).some((r) => r.id === idField.value)) idField.value = newId();
+  render();
+  if (navigator.onLine) sendAll();
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register(form.dataset.serviceWorker, { scope: "/visits/" }).then(async () => {
+      const files = [location.pathname,
+        ...Array.from(document.querySelectorAll("link[rel=stylesheet], script[src]"), (e) => e.href || e.src)];
+      const cache = await caches.open(CACHE);
+      await cache.addAll(files);
+      document.body.dataset.offlineReady = "yes";
+    }).catch(() => { /* no offline copy: the form still works online */ });
+  }
+})();

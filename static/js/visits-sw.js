@@ -1,0 +1,26 @@
+// Keeps the Record of Visit pages and their files, so the form opens with no connection once
+// it has been opened before. Pages come from the network when it answers (always fresh), and
+// from the copy kept here when it does not. Nothing is ever sent from here: records wait in
+// the page's own outbox.
+const CACHE = "mathsprog-visits-v1";
+
+self.addEventListener("install", () => self.skipWaiting());
+self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  if (request.mode === "navigate") {
+    event.respondWith(
+      fetch(request).then((response) => {
+        if (response.ok) {
+          const copy = response.clone();
+          caches.open(CACHE).then((cache) => cache.put(request, copy));
+        }
+        return response;
+      }).catch(() => caches.match(request, { ignoreSearch: true }))
+    );
+    return;
+  }
+  event.respondWith(caches.match(request).then((kept) => kept || fetch(request)));
+});
