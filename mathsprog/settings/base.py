@@ -165,7 +165,7 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 if not CELERY_BROKER_URL:
-    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_URL = "memory://localhost/"
 # Tasks write their outcome to the database; nobody reads Celery's own result store.
 CELERY_TASK_IGNORE_RESULT = True
 # Imports and reports must survive a worker dying mid-task: acknowledge only once done,

@@ -7,13 +7,14 @@ from decimal import Decimal
 
 from accounts.models import Role
 from evaluation.models import AssessmentWindow, WindowKind
-from schools.models import RecordOfVisit, School, VisitKind, VisitLength
+from schools.models import Action, ActionStatus, RecordOfVisit, Risk, School, VisitKind, VisitLength
 
 from ..models import (
     AllocationBand,
     BudgetCategory,
     BudgetLine,
     ComparisonSchool,
+    FocusArea,
     InterventionStrand,
     Kpi,
     Programme,
@@ -21,6 +22,47 @@ from ..models import (
     StrandUptake,
 )
 
+BIG_IDEAS = (
+    "Coherence",
+    "Representation and structure",
+    "Mathematical thinking",
+    "Fluency",
+    "Variation",
+)
+ACTIVITIES = (
+    "Co-planned a lesson on number bonds to 10 with the Year 1 team.",
+    "Observed a Year 2 lesson on equal groups and gave feedback.",
+    "Lesson study cycle on part-whole models with two teachers.",
+    "Met the maths lead to review the calculation policy.",
+    "Team-taught a Reception lesson on subitising.",
+)
+STRENGTHS = (
+    "Consistent use of stem sentences across KS1.",
+    "Pupils explain their reasoning with manipulatives.",
+    "Well-chosen representations; pupils move confidently to abstract.",
+    "Same-day interventions are keeping pupils up.",
+)
+NEXT_STEPS = (
+    "Plan daily fluency sessions for number bonds",
+    "Use the bar model consistently in Year 2",
+    "Introduce variation in independent practice",
+    "Share the calculation policy with teaching assistants",
+    "Observe a Year 1 lesson together before half term",
+    "Audit manipulatives in every KS1 classroom",
+)
+OWNERS = ("Maths lead", "Year 1 teachers", "Year 2 teachers", "Headteacher")
+RISKS = (
+    (
+        "Two KS1 teachers leave in July",
+        "Staff turnover slows the approach down",
+        "Governors not yet engaged",
+    ),
+    (
+        "Catch-up CPD for new staff in September",
+        "Maths lead to coach new teachers",
+        "SLE to attend a governors' meeting each term",
+    ),
+)
 # The demo's "today": data stops here so that the demo is the same whenever it is loaded.
 DEMO_TODAY = date(2026, 11, 20)
 COMPARISON_BOROUGHS = ("Barnet", "Bromley", "Harrow", "Hounslow", "Lewisham", "Sutton")
@@ -176,6 +218,9 @@ def _load_visits(rng, programme, users) -> None:
                 visit_date=day,
                 kind=rng.choice(VisitKind.values),
                 length=length,
+                year_groups=sorted(rng.sample([0, 1, 2], rng.randint(1, 2))),
+                activities=rng.choice(ACTIVITIES),
+                strengths=rng.choice(STRENGTHS),
             )
             visit.days = visit.length_in_days()  # bulk_create does not call save()
             visits.append(visit)
@@ -183,7 +228,49 @@ def _load_visits(rng, programme, users) -> None:
             day += timedelta(days=rng.randint(18, 40))
             if day.weekday() >= 5:
                 day += timedelta(days=7 - day.weekday())
-    RecordOfVisit.objects.bulk_create(visits)
+    visits = RecordOfVisit.objects.bulk_create(visits)
+    areas = FocusArea.objects.bulk_create(
+        FocusArea(programme=programme, name=name, order=n) for n, name in enumerate(BIG_IDEAS)
+    )
+    RecordOfVisit.focus_areas.through.objects.bulk_create(
+        RecordOfVisit.focus_areas.through(recordofvisit_id=visit.pk, focusarea_id=area.pk)
+        for visit in visits
+        for area in rng.sample(areas, 2)
+    )
+    _load_action_plans(rng, visits)
+
+
+def _load_action_plans(rng, visits) -> None:
+    """Each school's latest visit raised two next steps; earlier ones are mostly done."""
+    latest = {}
+    for visit in visits:
+        latest.setdefault(visit.school_id, []).append(visit)
+    actions, risks = [], []
+    for school_id, school_visits in latest.items():
+        for visit in school_visits[-3:]:
+            is_last = visit is school_visits[-1]
+            for step in rng.sample(NEXT_STEPS, 2):
+                status = rng.choice([ActionStatus.GREEN, ActionStatus.AMBER, ActionStatus.RED])
+                actions.append(
+                    Action(
+                        school_id=school_id,
+                        description=step,
+                        owner=rng.choice(OWNERS),
+                        due_date=visit.visit_date + timedelta(weeks=6),
+                        raised_at_visit=visit,
+                        status=status if is_last else rng.choice([ActionStatus.DONE, status]),
+                    )
+                )
+        if rng.random() < 0.35:
+            risks.append(
+                Risk(
+                    school_id=school_id,
+                    description=rng.choice(RISKS[0]),
+                    mitigation=rng.choice(RISKS[1]),
+                )
+            )
+    Action.objects.bulk_create(actions)
+    Risk.objects.bulk_create(risks)
 
 
 def load_kpis(programme: Programme, teachers_trained: int) -> None:

@@ -1,0 +1,238 @@
+import io
+import uuid
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from accounts.models import AuditAction, AuditEvent
+from programmes.models import FocusArea
+from schools.models import Action, ActionStatus, RecordOfVisit
+from tests.factories import RecordOfVisitFactory, StaffMemberFactory
+from tests.queries import queries_for
+
+JSON = {"Accept": "application/json"}
+
+
+@pytest.fixture
+def form_data(world):
+    teacher = StaffMemberFactory(school=world.school_a, full_name="Ada Okoro")
+    area = FocusArea.objects.create(programme=world.programme, name="Variation")
+    return {
+        "client_id": str(uuid.uuid4()),
+        "programme": world.programme.pk,
+        "visit_date": "2025-11-12",
+        "kind": "coaching",
+        "length": "half_day",
+        "year_groups": ["1", "2"],
+        "staff_worked_with": [teacher.pk],
+        "focus_areas": [area.pk],
+        "activities": "Co-planned a lesson on number bonds.",
+        "strengths": "Confident use of stem sentences.",
+        "next_steps": "Plan the next unit together\nObserve a Year 2 lesson",
+    }
+
+
+def _send(client, world, data):
+    return client.post(reverse("visits:new", args=[world.school_a.urn]), data, headers=JSON)
+
+
+def test_an_sle_records_a_visit_and_next_steps_become_actions(client, world, form_data):
+    client.force_login(world.sle)
+    response = _send(client, world, form_data)
+    assert response.status_code == 201
+    visit = RecordOfVisit.objects.get()
+    assert response.json() == {"id": visit.pk, "url": reverse("visits:detail", args=[visit.pk])}
+    assert (visit.sle, visit.school, visit.days, visit.year_groups) == (
+        world.sle,
+        world.school_a,
+        0.5,
+        [1, 2],
+    )
+    assert [a.name for a in visit.focus_areas.all()] == ["Variation"]
+    actions = list(Action.objects.order_by("pk"))
+    assert [a.description for a in actions] == [
+        "Plan the next unit together",
+        "Observe a Year 2 lesson",
+    ]
+    assert {a.raised_at_visit for a in actions} == {visit}
+    assert actions[0].due_date == date(2025, 12, 24)  # six weeks on
+    assert AuditEvent.objects.get().action == AuditAction.VISIT_CREATED
+
+
+def test_a_retried_send_never_makes_a_second_record(client, world, form_data):
+    client.force_login(world.sle)
+    first = _send(client, world, form_data)
+    again = _send(client, world, form_data)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json() == again.json()
+    assert RecordOfVisit.objects.count() == 1
+    assert Action.objects.count() == 2
+
+
+def test_a_refused_record_says_why(client, world, form_data):
+    client.force_login(world.sle)
+    response = _send(client, world, {**form_data, "length": "hours", "visit_date": ""})
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert errors["hours"][0]["message"] == "Give the number of hours."
+    assert errors["visit_date"][0]["message"] == "This field is required."
+    assert not RecordOfVisit.objects.exists()
+
+
+def test_the_form_shows_open_actions_and_records_their_progress(client, world, form_data):
+    done = world.school_a.actions.create(description="Daily fluency sessions")
+    going = world.school_a.actions.create(description="Manipulatives in every class")
+    world.school_a.actions.create(description="Finished long ago", status=ActionStatus.DONE)
+    world.school_b.actions.create(description="Another school's action")
+    client.force_login(world.sle)
+    page = client.get(reverse("visits:new", args=[world.school_a.urn])).content.decode()
+    assert "Daily fluency sessions" in page
+    assert "Manipulatives in every class" in page
+    assert "Finished long ago" not in page
+    assert "Another school" not in page
+    _send(
+        client,
+        world,
+        {
+            **form_data,
+            f"action_{done.pk}_progress": "done",
+            f"action_{going.pk}_progress": "in_progress",
+            f"action_{going.pk}_comment": "Year 1 started",
+        },
+    )
+    done.refresh_from_db()
+    going.refresh_from_db()
+    assert (done.status, going.status) == (ActionStatus.DONE, ActionStatus.GREEN)
+    assert going.updates.get().comment == "Year 1 started"
+
+
+def test_an_sle_records_visits_only_to_their_schools(client, world, form_data):
+    client.force_login(world.sle)
+    url = reverse("visits:new", args=[world.school_b.urn])
+    assert client.post(url, form_data, headers=JSON).status_code == 404
+    client.force_login(world.head_a)
+    assert _send(client, world, form_data).status_code == 404
+    assert not RecordOfVisit.objects.exists()
+
+
+def test_school_leaders_read_and_acknowledge_their_own_schools_records(client, world):
+    mine = RecordOfVisitFactory(programme=world.programme, school=world.school_a, sle=world.sle)
+    theirs = RecordOfVisitFactory(programme=world.programme, school=world.school_b, sle=world.sle)
+    client.force_login(world.head_a)
+    page = client.get(reverse("visits:list")).content.decode()
+    assert reverse("visits:detail", args=[mine.pk]) in page
+    assert reverse("visits:detail", args=[theirs.pk]) not in page
+    assert client.get(reverse("visits:detail", args=[theirs.pk])).status_code == 404
+    client.post(reverse("visits:acknowledge", args=[mine.pk]))
+    mine.refresh_from_db()
+    assert mine.acknowledged_by == world.head_a
+    client.force_login(world.governor_a)
+    assert client.get(reverse("visits:detail", args=[mine.pk])).status_code == 200
+    assert (
+        "Acknowledge this record"
+        not in client.get(reverse("visits:detail", args=[mine.pk])).content.decode()
+    )
+
+
+def _photo_with_location() -> bytes:
+    image = Image.new("RGB", (64, 48), "orange")
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    gps = exif.get_ifd(0x8825)  # where the photo was taken
+    gps[1], gps[2] = "N", (51.0, 30.0, 0.0)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def test_photos_of_work_lose_their_location_and_must_be_images(client, world):
+    visit = RecordOfVisitFactory(programme=world.programme, school=world.school_a, sle=world.sle)
+    client.force_login(world.sle)
+    url = reverse("visits:photo", args=[visit.pk])
+    original = _photo_with_location()
+    carried = Image.open(io.BytesIO(original)).getexif()
+    assert carried.get_ifd(0x8825)  # the test photo does carry a location
+    client.post(
+        url,
+        {"image": SimpleUploadedFile("work.jpg", original, "image/jpeg"), "caption": "Bar models"},
+    )
+    photo = visit.photos.get()
+    with photo.image.open("rb") as stored, Image.open(stored) as kept:
+        assert not kept.getexif()
+        assert kept.size == (64, 48)
+    fake = SimpleUploadedFile("work.jpg", b"<?php evil(); ?>", "image/jpeg")
+    response = client.post(url, {"image": fake}, follow=True)
+    assert "Choose a photo" in response.content.decode()
+    assert visit.photos.count() == 1
+
+
+def test_the_action_plan_is_kept_by_the_school_and_read_by_its_governors(client, world):
+    visit = RecordOfVisitFactory(programme=world.programme, school=world.school_a, sle=world.sle)
+    world.school_a.actions.create(
+        description="Use bar models in Year 2", raised_at_visit=visit, status=ActionStatus.AMBER
+    )
+    client.force_login(world.maths_lead_a)
+    url = reverse("schools:action_plan", args=[world.school_a.urn])
+    client.post(
+        reverse("schools:risk_create", args=[world.school_a.urn]),
+        {"description": "Staff turnover in KS1", "mitigation": "Catch-up CPD", "is_open": "on"},
+    )
+    page = client.get(url).content.decode()
+    assert "Use bar models in Year 2" in page
+    assert "Amber: at risk" in page
+    assert "Staff turnover in KS1" in page
+    assert "Catch-up CPD" in page
+    client.force_login(world.governor_a)
+    page = client.get(url).content.decode()
+    assert "Use bar models in Year 2" in page
+    assert reverse("schools:action_create", args=[world.school_a.urn]) not in page
+    assert (
+        client.get(reverse("schools:action_create", args=[world.school_a.urn])).status_code == 404
+    )
+
+
+def test_coverage_shows_year_groups_visited_and_days_used(client, world):
+    for year_groups, visit_date in (([1, 2], date(2025, 10, 1)), ([2], date(2025, 11, 5))):
+        RecordOfVisitFactory(
+            programme=world.programme,
+            school=world.school_a,
+            sle=world.sle,
+            year_groups=year_groups,
+            visit_date=visit_date,
+        )
+    client.force_login(world.sle)
+    page = client.get(reverse("visits:coverage_mine", args=[world.programme.slug])).content.decode()
+    row = page[page.index(world.school_a.name) :]
+    row = row[: row.index("</tr>")]
+    cells = row.split("<td")[1:]
+    # Reception: none; Year 1: one visit, 1 Oct; Year 2: two visits, the last 5 Nov.
+    assert "coverage-gap" in cells[0]
+    assert "1<br><small>1 Oct</small>" in cells[1]
+    assert "2<br><small>5 Nov</small>" in cells[2]
+    assert "1 / 4" in cells[-1]
+
+
+def test_visit_pages_keep_to_a_constant_number_of_queries(client, world, form_data):
+    client.force_login(world.sle)
+    visit = RecordOfVisitFactory(programme=world.programme, school=world.school_a, sle=world.sle)
+    world.school_a.actions.create(description="First action", raised_at_visit=visit)
+    urls = [
+        reverse("visits:list"),
+        reverse("visits:detail", args=[visit.pk]),
+        reverse("visits:new", args=[world.school_a.urn]),
+        reverse("schools:action_plan", args=[world.school_a.urn]),
+        reverse("visits:coverage_mine", args=[world.programme.slug]),
+    ]
+    before = [queries_for(client, url) for url in urls]
+    for n in range(15):
+        other = RecordOfVisitFactory(
+            programme=world.programme, school=world.school_a, sle=world.sle, year_groups=[n % 3]
+        )
+        world.school_a.actions.create(description=f"Action {n}", raised_at_visit=other)
+        world.school_a.risks.create(description=f"Risk {n}")
+        StaffMemberFactory(school=world.school_a)
+        visit.photos.create(image="visits/x.jpg")
+    assert [queries_for(client, url) for url in urls] == before
