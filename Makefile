@@ -19,7 +19,11 @@ run: $(INSTALLED)
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(INSTALLED)
+# axe-core for the browser tests' accessibility checks (they skip without it, but fail in CI).
+tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package.json
+	-npm install --prefix tests/browser --no-package-lock --no-audit --no-fund --silent
+
+test: $(INSTALLED) tests/browser/node_modules/axe-core/axe.min.js
 	$(BIN)/python -m pytest
 
 worker: $(INSTALLED)

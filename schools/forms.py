@@ -169,7 +169,7 @@ class VisitForm(forms.Form):
         self.fields["focus_areas"].queryset = FocusArea.objects.filter(programme__in=programmes)
         for action in self.open_actions:
             self.fields[f"action_{action.pk}_progress"] = forms.ChoiceField(
-                label=action.description,
+                label="Progress since the last visit",
                 choices=Progress.choices,
                 required=False,
                 widget=forms.RadioSelect,

@@ -8,7 +8,7 @@ import redis
 from django.db import connection
 
 
-def _unavailable(reason: str):
+def unavailable(reason: str):
     if os.environ.get("CI"):
         pytest.fail(f"CI needs this service: {reason}")
     pytest.skip(reason)
@@ -19,10 +19,10 @@ def redis_url() -> str:
     try:
         redis.Redis.from_url(url, socket_connect_timeout=2).ping()
     except redis.RedisError as error:
-        _unavailable(f"Redis at {url} does not answer ({error})")
+        unavailable(f"Redis at {url} does not answer ({error})")
     return url
 
 
 def require_postgresql() -> None:
     if connection.vendor != "postgresql":
-        _unavailable("needs PostgreSQL: set DATABASE_URL")
+        unavailable("needs PostgreSQL: set DATABASE_URL")

@@ -7,7 +7,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _manage_in_production(*args: str, **env: str) -> subprocess.CompletedProcess:
-    inherited = {key: value for key, value in os.environ.items() if "SECRET" not in key}
+    # Not the secrets, nor the browser tests' async-safety switch, which production never sets.
+    inherited = {
+        key: value
+        for key, value in os.environ.items()
+        if "SECRET" not in key and key != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

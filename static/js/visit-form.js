@@ -98,7 +98,7 @@
 
   let sending = false;
   async function sendAll() {
-    if (sending) return;
+    if (sending || !navigator.onLine) return;
     sending = true;
     try {
       for (const record of read(OUTBOX, []).filter((r) => r.state === "waiting")) {
