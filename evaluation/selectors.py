@@ -1,5 +1,7 @@
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from programmes.models import Programme
 
 from .models import EntryKind, ReportSnapshot
@@ -76,3 +78,164 @@ def attainment_rows(snapshot: ReportSnapshot, *, hidden_school_ids=frozenset()):
                 group,
                 *cells,
             ]
+
+
+def _latest_window(programme) -> str | None:
+    window = programme.assessment_windows.order_by("-date").values_list("slug", flat=True).first()
+    return window
+
+
+def programme_charts(*, snapshot, programme) -> dict:
+    """Attainment and the disadvantaged gap at each window, for the programme and its
+    comparison schools: the chart data (with the same figures in a table beside it)."""
+    windows = list(programme.assessment_windows.order_by("date").values_list("slug", "name"))
+    figures = {}
+    if snapshot:
+        for entry in snapshot.entries.filter(
+            kind=EntryKind.ATTAINMENT,
+            scope_type__in=["programme", "comparison"],
+            scope_id=programme.pk,
+            year_group=None,
+        ).values_list("figures", flat=True):
+            figures[(entry["scope"]["type"], entry["window"])] = entry
+
+    def series(scope, pick):
+        return [
+            pick(figures[(scope, slug)]) if (scope, slug) in figures else None
+            for slug, _ in windows
+        ]
+
+    def pct(group):
+        return lambda e: e["groups"][group]["pct_expected"]
+
+    gap = lambda e: e["gap"]["disadvantaged"]["pct_expected_points"]  # noqa: E731
+    labels = [name for _, name in windows]
+    return {
+        "attainment": {
+            "type": "line",
+            "labels": labels,
+            "unit": "%",
+            "datasets": [
+                {"label": "All pupils", "data": series("programme", pct("all"))},
+                {
+                    "label": "Disadvantaged pupils",
+                    "data": series("programme", pct("disadvantaged")),
+                },
+                {"label": "Comparison schools", "data": series("comparison", pct("all"))},
+            ],
+        },
+        "gap": {
+            "type": "bar",
+            "labels": labels,
+            "unit": " points",
+            "datasets": [
+                {"label": "Programme", "data": series("programme", gap)},
+                {"label": "Comparison schools", "data": series("comparison", gap)},
+            ],
+        },
+    }
+
+
+def schools_needing_attention(*, snapshot, programme, limit: int = 10) -> list[dict]:
+    """At the latest window, the schools with the widest disadvantaged gap (points at the
+    expected standard), then the lowest share at the expected standard. Schools whose figures
+    are withheld cannot be ranked and are left out."""
+    latest = _latest_window(programme)
+    if snapshot is None or latest is None:
+        return []
+    enrolled = dict(programme.enrolments.values_list("school_id", "school__urn"))
+    rows = []
+    for entry in snapshot.entries.filter(
+        kind=EntryKind.ATTAINMENT,
+        scope_type="school",
+        year_group=None,
+        window=latest,
+        scope_id__in=enrolled,
+    ).values_list("figures", flat=True):
+        gap = entry["gap"]["disadvantaged"]["pct_expected_points"]
+        share = entry["groups"]["all"]["pct_expected"]
+        if gap is not None and share is not None:
+            rows.append(
+                {
+                    "scope": entry["scope"],
+                    "gap": gap,
+                    "pct_expected": share,
+                    "n": entry["groups"]["all"]["n"],
+                    "urn": enrolled[entry["scope"]["id"]],
+                }
+            )
+    rows.sort(key=lambda row: (-row["gap"], row["pct_expected"]))
+    return rows[:limit]
+
+
+def school_figures(*, snapshot, school) -> dict:
+    """A school's own figures: attainment by window and year group, and progress."""
+    result = {"attainment": [], "progress": []}
+    if snapshot is None:
+        return result
+    entries = snapshot.entries.filter(scope_type="school", scope_id=school.pk).order_by("pk")
+    for kind, figures in entries.values_list("kind", "figures"):
+        result[kind].append(figures)
+    return result
+
+
+YEAR_NAMES = {None: "All year groups", 0: "Reception"} | {n: f"Year {n}" for n in range(1, 14)}
+
+
+def school_dashboard_figures(*, school) -> list[dict]:
+    """For each programme the school takes part in (or compares for): its figures at the
+    latest assessment by year group, its progress since the first, and a chart."""
+    programmes = Programme.objects.filter(
+        Q(enrolments__school=school) | Q(comparison_schools__school=school)
+    ).distinct()
+    result = []
+    for programme in programmes:
+        status = report_status(programme=programme)
+        figures = school_figures(snapshot=status.snapshot, school=school)
+        windows = list(programme.assessment_windows.order_by("date").values_list("slug", "name"))
+        seen = {e["window"] for e in figures["attainment"]}
+        windows = [(slug, name) for slug, name in windows if slug in seen]
+        if not windows:
+            result.append({"programme": programme, "status": status, "rows": []})
+            continue
+        latest_slug, latest_name = windows[-1]
+        rows = sorted(
+            (e for e in figures["attainment"] if e["window"] == latest_slug),
+            key=lambda e: -1 if e["year_group"] is None else e["year_group"],
+        )
+        progress = sorted(
+            (
+                e
+                for e in figures["progress"]
+                if e["from"] == windows[0][0] and e["to"] == latest_slug
+            ),
+            key=lambda e: -1 if e["year_group"] is None else e["year_group"],
+        )
+        by_year = [r for r in rows if r["year_group"] is not None]
+        chart = {
+            "type": "bar",
+            "unit": "%",
+            "labels": [YEAR_NAMES[r["year_group"]] for r in by_year],
+            "datasets": [
+                {
+                    "label": "Disadvantaged pupils",
+                    "data": [r["groups"]["disadvantaged"]["pct_expected"] for r in by_year],
+                },
+                {
+                    "label": "Other pupils",
+                    "data": [r["groups"]["other"]["pct_expected"] for r in by_year],
+                },
+            ],
+        }
+        result.append(
+            {
+                "programme": programme,
+                "status": status,
+                "latest": latest_name,
+                "first": windows[0][1],
+                "rows": [(YEAR_NAMES[r["year_group"]], r) for r in rows],
+                "progress": [(YEAR_NAMES[p["year_group"]], p) for p in progress],
+                "chart": chart,
+            }
+        )
+    return result

@@ -20,7 +20,7 @@ from accounts.access import (
 )
 from accounts.audit import audit
 from accounts.models import AuditAction
-from mathsprog.exports import csv_response
+from mathsprog.exports import csv_response, table_response
 from mathsprog.views import form_view
 
 from . import reports, selectors, services
@@ -191,8 +191,9 @@ def report_csv(request, slug: str):
     audit(
         request.user, AuditAction.EXPORTED, f"Evaluation report of {programme}", programme=programme
     )
-    return csv_response(
-        f"{programme.slug}-attainment.csv",
+    return table_response(
+        request,
+        f"{programme.slug}-attainment",
         [
             "Scope",
             "Name",

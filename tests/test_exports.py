@@ -19,3 +19,22 @@ from mathsprog.exports import neutralise
 )
 def test_it_stops_cells_running_as_formulas(value, cell):
     assert neutralise(value) == cell
+
+
+def test_excel_exports_hold_the_same_neutralised_table(client, world):
+    import io
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    world.school_a.name = "=cmd|' /C calc'!A0"
+    world.school_a.save()
+    client.force_login(world.hub_lead)
+    url = reverse("programmes:enrolments", args=[world.programme.slug]) + "?format=xlsx"
+    response = client.get(url)
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("URN", "School", "Local authority")
+    assert rows[1][0] == world.school_a.urn
+    assert rows[1][1] == "'=cmd|' /C calc'!A0"

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import programme_led_or_404, require_site_admin, scope_of
-from mathsprog.exports import csv_response
+from mathsprog.exports import table_response
 from mathsprog.services import model_save
 from mathsprog.views import form_view
 
@@ -149,9 +149,10 @@ def event_detail(request, slug: str, pk: int):
         messages.success(request, f"Register saved: {count} present.")
         return redirect("workgroups:event", slug=programme.slug, pk=event.pk)
     register = selectors.register(event=event)
-    if request.GET.get("format") == "csv":
-        return csv_response(
-            f"register-{event.starts_at:%Y-%m-%d}-{event.pk}.csv",
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return table_response(
+            request,
+            f"register-{event.starts_at:%Y-%m-%d}-{event.pk}",
             ["Name", "Role", "School", "URN", "Attendance"],
             (
                 (staff.full_name, staff.get_role_display(), staff.school.name, staff.school.urn,
@@ -166,9 +167,10 @@ def event_detail(request, slug: str, pk: int):
 def cpd_coverage(request, slug: str):
     programme = programme_led_or_404(request.user, slug)
     coverage = selectors.cpd_coverage(programme=programme)
-    if request.GET.get("format") == "csv":
-        return csv_response(
-            f"{programme.slug}-catch-up-cpd.csv",
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return table_response(
+            request,
+            f"{programme.slug}-catch-up-cpd",
             ["Name", "Role", "School", "URN", "Started"],
             ((s.full_name, s.get_role_display(), s.school.name, s.school.urn, s.start_date)
              for s in coverage.untrained),

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import programme_led_or_404
-from mathsprog.exports import csv_response
+from mathsprog.exports import table_response
 from mathsprog.views import form_view
 
 from .. import selectors, services
@@ -25,9 +25,10 @@ def enrolment_list(request, slug: str):
     filters = EnrolmentFilterForm(request.GET or None, programme=programme)
     criteria = filters.cleaned_data if filters.is_valid() else {}
     rows = selectors.enrolments(programme=programme, **criteria)
-    if request.GET.get("format") == "csv":
-        return csv_response(
-            f"{programme.slug}-schools.csv",
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return table_response(
+            request,
+            f"{programme.slug}-schools",
             ["URN", "School", "Local authority", "Cohort", "SLE days allocated",
              "SLE days used", "Funding allocated (£)"],
             ((e.school.urn, e.school.name, e.school.local_authority.name, e.cohort.name,

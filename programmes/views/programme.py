@@ -6,10 +6,12 @@ from accounts.access import (
     programme_led_or_404,
     programmes_visible_to,
     require_programme_creator,
+    uploads_visible_to,
 )
 from evaluation import selectors as evaluation_selectors
 from mathsprog.services import model_update
 from mathsprog.views import form_view
+from workgroups.selectors import cpd_coverage as cpd_coverage_summary
 
 from .. import selectors, services
 from ..forms import AllocationBandForm, CohortForm, KpiForm, ProgrammeForm
@@ -37,6 +39,14 @@ def programme_dashboard(request, slug: str):
         "headlines": evaluation_selectors.programme_headlines(
             snapshot=report_status.snapshot, programme=programme
         ),
+        "charts": evaluation_selectors.programme_charts(
+            snapshot=report_status.snapshot, programme=programme
+        ),
+        "attention": evaluation_selectors.schools_needing_attention(
+            snapshot=report_status.snapshot, programme=programme
+        ),
+        "uploads": uploads_visible_to(request.user).filter(window__programme=programme)[:5],
+        "cpd": cpd_coverage_summary(programme=programme),
     }
     return render(request, "programmes/dashboard.html", context)
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,6 +12,7 @@ from accounts.access import (
     schools_visible_to,
     scope_of,
 )
+from evaluation.selectors import school_dashboard_figures
 from mathsprog.services import model_save
 from mathsprog.views import form_view
 from workgroups.selectors import cpd_coverage
@@ -52,6 +54,9 @@ def school_dashboard(request, urn: int):
             (e.programme, cpd_coverage(programme=e.programme, school=school)) for e in enrolments
         ],
         "can_edit_school": scope_of(request.user).is_site_admin,
+        "evaluation": school_dashboard_figures(school=school),
+        "charts": True,
+        "threshold": settings.SUPPRESSION_THRESHOLD,
     }
     return render(request, "schools/dashboard.html", context)
 
