@@ -235,3 +235,14 @@ class VisitPhotoForm(forms.Form):
         label="Photo of work", widget=forms.ClearableFileInput(attrs={"accept": "image/*"})
     )
     caption = forms.CharField(required=False, max_length=200)
+
+
+class ReportPeriodForm(forms.Form):
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "The end of the period is before its start.")
+        return data

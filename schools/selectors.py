@@ -134,3 +134,93 @@ def coverage(*, programme, schools: QuerySet[School], year_groups: list[int]) ->
         )
         for school in schools
     ]
+
+
+@dataclass
+class GovernorReport:
+    school: School
+    start: object
+    end: object
+    visits: list
+    days: Decimal
+    year_groups: list[int]
+    actions_raised: list
+    open_actions: dict  # status label -> count
+    events: list  # (event, present)
+
+
+def governor_report(*, school: School, start, end) -> GovernorReport:
+    """What a governing body wants to know of the programme's work in its school over a
+    period: visits, actions, CPD and (from the evaluation) attainment and gaps."""
+    from workgroups.models import Attendance
+
+    from .models import Action, ActionStatus
+
+    visits = list(
+        school.visits.filter(visit_date__range=(start, end))
+        .select_related("sle")
+        .prefetch_related("focus_areas")
+        .order_by("visit_date")
+    )
+    raised = list(
+        Action.objects.filter(school=school, raised_at_visit__visit_date__range=(start, end))
+        .select_related("raised_at_visit")
+        .order_by("raised_at_visit__visit_date", "pk")
+    )
+    open_counts = {label: 0 for value, label in ActionStatus.choices if value != ActionStatus.DONE}
+    for status in school.actions.exclude(status=ActionStatus.DONE).values_list("status", flat=True):
+        open_counts[ActionStatus(status).label] += 1
+    events: dict = {}
+    attended = Attendance.objects.filter(
+        staff_member__school=school, present=True, event__starts_at__date__range=(start, end)
+    ).select_related("event")
+    for attendance in attended:
+        events.setdefault(attendance.event, 0)
+        events[attendance.event] += 1
+    return GovernorReport(
+        school=school,
+        start=start,
+        end=end,
+        visits=visits,
+        days=sum((v.days for v in visits), Decimal(0)),
+        year_groups=sorted({year for v in visits for year in v.year_groups}),
+        actions_raised=raised,
+        open_actions=open_counts,
+        events=sorted(events.items(), key=lambda item: item[0].starts_at),
+    )
+
+
+def sle_home(*, user, school_ids) -> dict:
+    """What an SLE follows: their latest visits, the open actions of their schools (soonest
+    due first), and the SLE days they have used against their schools' allocations."""
+    from programmes.models import Enrolment
+
+    from .models import Action, ActionStatus, RecordOfVisit
+
+    mine = RecordOfVisit.objects.filter(sle=user)
+    today = timezone.localdate()
+    allocated = (
+        Enrolment.objects.filter(
+            school__in=school_ids,
+            programme__role_assignments__user=user,
+            programme__role_assignments__role="sle",
+        )
+        .distinct()
+        .values_list("sle_days_allocated", flat=True)
+    )
+    return {
+        "upcoming": list(
+            mine.filter(visit_date__gt=today).select_related("school").order_by("visit_date")[:10]
+        ),
+        "recent": list(
+            mine.filter(visit_date__lte=today).select_related("school").order_by("-visit_date")[:10]
+        ),
+        "actions": list(
+            Action.objects.filter(school__in=school_ids)
+            .exclude(status=ActionStatus.DONE)
+            .select_related("school")
+            .order_by("due_date", "pk")[:15]
+        ),
+        "days_used": sum(mine.values_list("days", flat=True), Decimal(0)),
+        "days_allocated": sum(allocated, Decimal(0)),
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import action_plans
+from .views import action_plans, reports
 from .views import school as views
 
 app_name = "schools"
@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:urn>/edit/", views.school_form, name="edit"),
     path("<int:urn>/staff/", views.staff_list, name="staff"),
     path("<int:urn>/action-plan/", action_plans.action_plan, name="action_plan"),
+    path("<int:urn>/governor-report/", reports.governor_report, name="governor_report"),
     path("<int:urn>/action-plan/actions/new/", action_plans.action_form, name="action_create"),
     path("<int:urn>/action-plan/actions/<int:pk>/", action_plans.action_form, name="action_edit"),
     path("<int:urn>/action-plan/risks/new/", action_plans.risk_form, name="risk_create"),

@@ -138,3 +138,5 @@ MATRIX |= {
     "schools:risk_create": Rule(SCHOOL_A_EDITORS | {"sle"}, "urn", "other_urn"),
     "schools:risk_edit": Rule(SCHOOL_A_EDITORS | {"sle"}, "risk", "other_risk"),
 }
+
+MATRIX["schools:governor_report"] = Rule(SCHOOL_A, "urn", "other_urn")

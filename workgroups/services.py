@@ -55,3 +55,14 @@ def register_record(*, event: Event, present_ids: set[int]) -> int:
         update_fields=["present"],
     )
     return sum(1 for row in rows if row.present)
+
+
+def work_group_catalogue_ensure(model=None) -> None:
+    """The national catalogue of work group types, added where missing (the data migration
+    calls it with the historical model)."""
+    from .catalogue import WORK_GROUP_TYPES
+    from .models import WorkGroupType
+
+    model = model or WorkGroupType
+    for fields in WORK_GROUP_TYPES:
+        model.objects.get_or_create(name=fields["name"], defaults=fields)

@@ -19,6 +19,7 @@ from workgroups.models import (
     WorkGroupType,
 )
 from workgroups.selectors import CPD_ROLES
+from workgroups.services import work_group_catalogue_ensure
 
 from ..models import Programme
 from .delivery import DEMO_TODAY
@@ -149,6 +150,7 @@ def load(rng: random.Random, programme: Programme, users: dict) -> int:
 
 
 def _add_work_groups(rng, programme, users, staff, started, schools_of, add) -> None:
+    work_group_catalogue_ensure()
     types = {t.name: t for t in WorkGroupType.objects.all()}
     pool = [i for cohort in started for i in schools_of[cohort.pk]]
     rng.shuffle(pool)

@@ -15,6 +15,7 @@ from accounts.access import (
 from evaluation.selectors import school_dashboard_figures
 from mathsprog.services import model_save
 from mathsprog.views import form_view
+from programmes.models import Programme
 from workgroups.selectors import cpd_coverage
 
 from .. import selectors, services
@@ -37,8 +38,17 @@ def school_list(request):
 
 def my_schools(request):
     """An SLE's home: the schools they are assigned to support."""
-    schools = selectors.schools_with_local_authority(schools_assigned_to_sle(request.user))
-    return render(request, "schools/my_schools.html", {"schools": schools})
+    assigned = schools_assigned_to_sle(request.user)
+    schools = selectors.schools_with_local_authority(assigned)
+    programmes = Programme.objects.filter(
+        pk__in={p for _, p in scope_of(request.user).sle_assignments}
+    )
+    context = {
+        "schools": schools,
+        "programmes": programmes,
+        **selectors.sle_home(user=request.user, school_ids=assigned.values("pk")),
+    }
+    return render(request, "schools/my_schools.html", context)
 
 
 def school_dashboard(request, urn: int):

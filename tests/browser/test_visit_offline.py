@@ -8,7 +8,10 @@ from tests.factories import StaffMemberFactory
 
 from .conftest import axe_violations, screenshot
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, databases="__all__")]
+pytestmark = [
+    pytest.mark.services,
+    pytest.mark.django_db(transaction=True, databases="__all__", serialized_rollback=True),
+]
 
 
 def test_a_record_written_offline_waits_and_is_sent_once(world, open_as, live_server):

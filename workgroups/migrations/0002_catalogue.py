@@ -2,11 +2,9 @@ from django.db import migrations
 
 
 def add_catalogue(apps, schema_editor):
-    from workgroups.catalogue import WORK_GROUP_TYPES
+    from workgroups.services import work_group_catalogue_ensure
 
-    WorkGroupType = apps.get_model("workgroups", "WorkGroupType")
-    for fields in WORK_GROUP_TYPES:
-        WorkGroupType.objects.update_or_create(name=fields["name"], defaults=fields)
+    work_group_catalogue_ensure(apps.get_model("workgroups", "WorkGroupType"))
 
 
 class Migration(migrations.Migration):

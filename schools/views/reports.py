@@ -1,0 +1,62 @@
+from datetime import date
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.access import school_visible_or_404
+from accounts.audit import audit
+from accounts.models import AuditAction
+from evaluation.selectors import school_dashboard_figures
+
+from .. import selectors
+from ..forms import YEAR_GROUP_LABELS, ReportPeriodForm
+
+
+def _academic_year_start(today: date) -> date:
+    return date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+
+
+def governor_report(request, urn: int):
+    """A read-only report on the programme's work in a school over a chosen period, in words,
+    tables and charts; printable, and as a PDF."""
+    school = school_visible_or_404(request.user, urn)
+    today = timezone.localdate()
+    form = ReportPeriodForm(
+        request.GET or None, initial={"start": _academic_year_start(today), "end": today}
+    )
+    start, end = _academic_year_start(today), today
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    report = selectors.governor_report(school=school, start=start, end=end)
+    context = {
+        "form": form,
+        "report": report,
+        "year_groups": [YEAR_GROUP_LABELS[n] for n in report.year_groups],
+        "evaluation": school_dashboard_figures(school=school),
+        "threshold": settings.SUPPRESSION_THRESHOLD,
+        "charts": True,
+    }
+    if request.GET.get("format") == "pdf":
+        return _pdf(request, school, context)
+    return render(request, "schools/governor_report.html", context)
+
+
+def _pdf(request, school, context) -> HttpResponse:
+    from weasyprint import CSS, HTML
+
+    audit(
+        request.user, AuditAction.EXPORTED, f"Governor report of {school.name} (PDF)", school=school
+    )
+    html = render_to_string("schools/governor_report_pdf.html", context, request=request)
+    sheets = [
+        CSS(filename=finders.find(name))
+        for name in ("vendor/bootstrap/bootstrap.min.css", "css/mathsprog.css", "css/print.css")
+    ]
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(stylesheets=sheets)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="governor-report-{school.urn}.pdf"'
+    return response

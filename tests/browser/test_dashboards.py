@@ -1,0 +1,46 @@
+"""Each role's dashboard in a real browser, at a laptop's and a tablet's size, on the demo
+data: the charts draw, and axe-core finds no WCAG 2.2 AA problem."""
+
+import pytest
+
+from accounts.models import User
+from programmes import demo
+from programmes.demo import DEMO_SLUG
+
+from .conftest import axe_violations, screenshot
+
+pytestmark = [
+    pytest.mark.services,
+    pytest.mark.django_db(transaction=True, databases="__all__", serialized_rollback=True),
+]
+
+PAGES = [
+    ("hub.lead@example.org", f"/programmes/{DEMO_SLUG}/", 2),
+    ("sle01@example.org", "/schools/mine/", 0),
+    ("head.100100@example.org", "/schools/100100/", 1),
+    ("governor.100100@example.org", "/schools/100100/governor-report/", 1),
+    ("mathslead.100100@example.org", "/schools/100100/action-plan/", 0),
+]
+
+
+@pytest.fixture
+def demo_data(db):
+    demo.load_demo()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (768, 1024)])
+def test_each_dashboard_draws_its_charts_and_is_accessible(demo_data, open_as, width, height):
+    for email, path, charts in PAGES:
+        context = open_as(User.objects.get(email=email), width, height)
+        page = context.new_page()
+        page.goto(path)
+        drawn = page.eval_on_selector_all(
+            "canvas[data-chart]", "els => els.map(e => e.dataset.drawn)"
+        )
+        assert drawn == ["yes"] * charts, (path, drawn)
+        assert axe_violations(page) == [], path
+        name = path.strip("/").replace("/", "-") or "home"
+        screenshot(page, f"{name}-{width}x{height}")
+        # Nothing is wider than the screen: no sideways scrolling on a tablet.
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+        context.close()
