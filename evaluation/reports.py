@@ -198,7 +198,11 @@ def report_compute(*, programme_id: int) -> ReportSnapshot | None:
         current = Programme.objects.values_list("data_version", flat=True).get(pk=programme_id)
         existing = ReportSnapshot.objects.filter(programme_id=programme_id, data_version=current)
         if existing.exists():
+            logger.info(
+                "Report of programme %s, version %s: already computed", programme_id, current
+            )
             return existing.get()
+        logger.info("Report of programme %s, version %s: computing", programme_id, current)
         outermost = not connection.in_atomic_block
         with transaction.atomic():
             if connection.vendor == "postgresql" and outermost:
@@ -211,7 +215,9 @@ def report_compute(*, programme_id: int) -> ReportSnapshot | None:
         if Programme.objects.values_list("data_version", flat=True).get(pk=programme_id) != version:
             logger.info("Report of %s, version %s, superseded by newer data", programme, version)
             return None
-        return _store(programme, version, report, results, time.perf_counter() - started)
+        snapshot = _store(programme, version, report, results, time.perf_counter() - started)
+        logger.info("Report of programme %s, version %s: stored", programme_id, version)
+        return snapshot
 
 
 @transaction.atomic

@@ -1,12 +1,15 @@
 """Fixed personas (see STYLE.md): a programme with school A enrolled, school B outside it, and
 one person in each role."""
 
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
 from django.db import connections
 
 from accounts.models import Role
+from evaluation.models import AssessmentWindow
+from programmes.models import ComparisonSchool
 
 from .factories import EnrolmentFactory, SchoolFactory, UserFactory, give_role
 
@@ -63,3 +66,27 @@ def _close_connections_before_teardown(django_db_setup, django_db_blocker):
     yield
     with django_db_blocker.unblock():
         connections.close_all()
+
+
+@pytest.fixture
+def window(world):
+    return AssessmentWindow.objects.create(
+        programme=world.programme,
+        slug="baseline",
+        name="Baseline",
+        kind="baseline",
+        date=date(2025, 9, 22),
+    )
+
+
+@pytest.fixture
+def school_c(world):
+    """A second enrolled school, and (below) a comparison school."""
+    return EnrolmentFactory(cohort=world.cohort, school__urn=100003).school
+
+
+@pytest.fixture
+def comparison(world):
+    school = SchoolFactory(urn=100009)
+    ComparisonSchool.objects.create(programme=world.programme, school=school)
+    return school

@@ -1,36 +1,8 @@
-from datetime import date
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from evaluation.models import AssessmentUpload, AssessmentWindow
-from programmes.models import ComparisonSchool
-from tests.factories import EnrolmentFactory, SchoolFactory
-
-
-@pytest.fixture
-def window(world):
-    return AssessmentWindow.objects.create(
-        programme=world.programme,
-        slug="baseline",
-        name="Baseline",
-        kind="baseline",
-        date=date(2025, 9, 22),
-    )
-
-
-@pytest.fixture
-def school_c(world):
-    """A second enrolled school, and (below) a comparison school."""
-    return EnrolmentFactory(cohort=world.cohort, school__urn=100003).school
-
-
-@pytest.fixture
-def comparison(world):
-    school = SchoolFactory(urn=100009)
-    ComparisonSchool.objects.create(programme=world.programme, school=school)
-    return school
+from evaluation.models import AssessmentUpload
 
 
 @pytest.fixture
