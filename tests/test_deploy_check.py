@@ -41,3 +41,24 @@ def test_it_refuses_to_start_in_production_without_secrets():
     result = _manage_in_production("check", ALLOWED_HOSTS="mathsprog.example.org")
     assert result.returncode != 0
     assert "Set the SECRET_KEY environment variable" in result.stderr
+
+
+def test_uploads_go_to_an_s3_compatible_store_when_one_is_configured():
+    result = _manage_in_production(
+        "shell",
+        "-c",
+        "from django.core.files.storage import storages; s = storages['default']; "
+        "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.location)",
+        SECRET_KEY="k3y-" + "x7Qp9" * 12,
+        PUPIL_KEY_SECRET="pupil-" + "Zr4" * 12,
+        ALLOWED_HOSTS="mathsprog.example.org",
+        S3_BUCKET="hub-uploads",
+        S3_ENDPOINT_URL="http://127.0.0.1:9000",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-4:] == [
+        "S3Storage",
+        "hub-uploads",
+        "http://127.0.0.1:9000",
+        "mathsprog",
+    ]

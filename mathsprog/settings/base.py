@@ -144,6 +144,22 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Web and workers on separate machines: keep uploads in an S3-compatible store (AWS S3, MinIO,
+# Ceph...) that every machine reaches, by setting S3_BUCKET (and S3_ENDPOINT_URL for a store
+# that is not AWS). Credentials come from the usual AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.
+if env("S3_BUCKET", default=""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET"),
+            "endpoint_url": env("S3_ENDPOINT_URL", default=None),
+            "region_name": env("S3_REGION", default=None),
+            "location": env("S3_PREFIX", default="mathsprog"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 # Largest upload accepted (a full GIAS register is about 60 MB).
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=100 * 1024 * 1024)
