@@ -6,6 +6,9 @@ print a table and write bench/results.json.
   same file into an unindexed table in the same run.
 - report: seconds to compute the programme's full evaluation report over those results, beside
   one hand-written SQL aggregate over the same rows.
+- london: the London-scale data set (bench/london.py), then the server time and queries of each
+  dashboard and list page on it (bench/pages.py), and 20 users at once on gunicorn
+  (bench/load.py).
 """
 
 import json
@@ -38,8 +41,13 @@ def _server_url() -> str:
     return base + "/postgres"
 
 
-def fresh_database() -> None:
-    name = DATABASE_URL.rpartition("/")[2]
+LONDON_URL = os.environ.get(
+    "BENCH_LONDON_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mathsprog_bench_london"
+)
+
+
+def fresh_database(url: str = DATABASE_URL) -> None:
+    name = url.rpartition("/")[2]
     connection = psycopg2.connect(_server_url())
     connection.autocommit = True
     with connection.cursor() as cursor:
@@ -48,7 +56,9 @@ def fresh_database() -> None:
     connection.close()
 
 
-def django(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+def django(
+    *args: str, env: dict | None = None, url: str = DATABASE_URL
+) -> subprocess.CompletedProcess:
     # Runs this interpreter on the project's own modules: no outside input reaches the command.
     return subprocess.run(  # noqa: S603
         [sys.executable, *args],
@@ -154,6 +164,7 @@ def main() -> None:
             "ratio_to_floor": round(report["seconds"] / floor_seconds, 2),
         },
     }
+    results["london"] = london()
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     redis.Redis.from_url(BROKER).flushdb()
     i = results["import"]
@@ -169,7 +180,42 @@ def main() -> None:
     print(f"{'report: seconds (full report)':<34}{r['seconds']:>16}")
     print(f"{'report: SQL aggregate floor (s)':<34}{r['sql_floor_seconds']:>16}")
     print(f"{'report / floor':<34}{r['ratio_to_floor']:>16}")
+    london_table(results["london"])
     print(f"\nWritten to {RESULTS.relative_to(ROOT)}")
+
+
+def london() -> dict:
+    fresh_database(LONDON_URL)
+    django(
+        "manage.py",
+        "migrate",
+        "--noinput",
+        url=LONDON_URL,
+        env={"DJANGO_SETTINGS_MODULE": "mathsprog.settings.base"},
+    )
+    started = time.perf_counter()
+    django("-m", "bench.london", url=LONDON_URL)
+    load_seconds = time.perf_counter() - started
+    pages = json.loads(django("-m", "bench.pages", url=LONDON_URL).stdout.strip().splitlines()[-1])
+    load = json.loads(django("-m", "bench.load", url=LONDON_URL).stdout.strip().splitlines()[-1])
+    trivial = pages["trivial page (health check)"]["median_ms"]
+    for figures in pages.values():
+        figures["ratio_to_trivial"] = round(figures["median_ms"] / trivial, 1)
+    return {"load_seconds": round(load_seconds), "pages": pages, "load": load}
+
+
+def london_table(london: dict) -> None:
+    print(f"\nLondon-scale data loaded in {london['load_seconds']} s")
+    print(f"{'page':<30}{'median ms':>10}{'p95 ms':>10}{'queries':>9}{'x trivial':>10}")
+    for name, f in london["pages"].items():
+        cells = f"{f['median_ms']:>10}{f['p95_ms']:>10}{f['queries']:>9}{f['ratio_to_trivial']:>10}"
+        print(f"{name:<30}{cells}")
+    load = london["load"]
+    print(
+        f"\n{load['users']} users, {load['requests']} requests on gunicorn "
+        f"({load['gunicorn_workers']} workers): {load['requests_per_second']} requests/s, "
+        f"p95 {load['p95_ms']} ms, {load['error_count']} errors"
+    )
 
 
 if __name__ == "__main__":

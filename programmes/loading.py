@@ -80,6 +80,7 @@ def programme_load(*, spec: ProgrammeSpec) -> dict[str, Tally]:
     )
     _check_roles_clash(programme, spec, schools)
     enrolled = {e.school_id: e for e in programme.enrolments.all()}
+    new_enrolments, moved = [], []
     for index, cohort_spec in enumerate(spec.cohorts):
         cohort = _upsert(
             Cohort,
@@ -91,27 +92,33 @@ def programme_load(*, spec: ProgrammeSpec) -> dict[str, Tally]:
         for urn in cohort_spec.urns:
             enrolment = enrolled.get(schools[urn].pk)
             if enrolment is None:
-                Enrolment.objects.create(
-                    programme=programme,
-                    cohort=cohort,
-                    school=schools[urn],
-                    sle_days_allocated=spec.sle_days,
-                    funding_allocated=spec.funding,
+                new_enrolments.append(
+                    Enrolment(
+                        programme=programme,
+                        cohort=cohort,
+                        school=schools[urn],
+                        sle_days_allocated=spec.sle_days,
+                        funding_allocated=spec.funding,
+                    )
                 )
                 tallies["schools"].created += 1
             elif enrolment.cohort_id != cohort.pk:
                 enrolment.cohort = cohort
-                enrolment.save(update_fields=["cohort"])
+                moved.append(enrolment)
                 tallies["schools"].updated += 1
             else:
                 tallies["schools"].unchanged += 1
+    Enrolment.objects.bulk_create(new_enrolments)
+    Enrolment.objects.bulk_update(moved, ["cohort"])
     comparing = set(programme.comparison_schools.values_list("school_id", flat=True))
-    for urn in spec.comparison_urns:
-        if schools[urn].pk in comparing:
-            tallies["comparison"].unchanged += 1
-        else:
-            ComparisonSchool.objects.create(programme=programme, school=schools[urn])
-            tallies["comparison"].created += 1
+    new_comparisons = [
+        ComparisonSchool(programme=programme, school=schools[urn])
+        for urn in spec.comparison_urns
+        if schools[urn].pk not in comparing
+    ]
+    ComparisonSchool.objects.bulk_create(new_comparisons)
+    tallies["comparison"].created = len(new_comparisons)
+    tallies["comparison"].unchanged = len(spec.comparison_urns) - len(new_comparisons)
     for index, window in enumerate(spec.windows):
         _upsert(
             AssessmentWindow,

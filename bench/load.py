@@ -1,0 +1,137 @@
+"""20 signed-in users at once on a production-style server (gunicorn, several workers) on
+this machine, each making a bounded number of requests to a mix of pages; prints requests per
+second, the 95th-percentile latency and the errors as JSON."""
+
+import http.client
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = int(os.environ.get("BENCH_PORT", 8765))
+USERS, REQUESTS_EACH, GUNICORN_WORKERS = 20, 25, 4
+MIX = [
+    ("lead{n:02d}@bench.example.org", ["/programmes/programme-{n:02d}/", "/schools/", "/visits/"]),
+    ("sle{n:03d}@bench.example.org", ["/schools/mine/", "/visits/"]),
+    ("head.{urn}@bench.example.org", ["/schools/{urn}/", "/schools/{urn}/action-plan/"]),
+    ("governor.{urn}@bench.example.org", ["/schools/{urn}/governor-report/"]),
+]
+
+
+def session_for(user: User) -> str:
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+def visitors() -> list[tuple[str, list[str]]]:
+    people = []
+    for n in range(USERS):
+        email, paths = MIX[n % len(MIX)]
+        fill = {"n": n % 40, "urn": 300000 + 45 * (n % 40)}
+        user = User.objects.get(email=email.format(**fill))
+        people.append((session_for(user), [path.format(**fill) for path in paths]))
+    return people
+
+
+def visit(session: str, paths: list[str], latencies: list, errors: list) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    headers = {
+        "Cookie": f"{settings.SESSION_COOKIE_NAME}={session}",
+        "X-Forwarded-Proto": "https",
+        "Host": "127.0.0.1",
+    }
+    for n in range(REQUESTS_EACH):
+        path = paths[n % len(paths)]
+        started = time.perf_counter()
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        latencies.append((time.perf_counter() - started) * 1000)
+        if response.status != 200:
+            errors.append(f"{path}: {response.status}")
+    connection.close()
+
+
+def main() -> None:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "mathsprog.settings.production",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-" + "k" * 60),
+        "PUPIL_KEY_SECRET": settings.PUPIL_KEY_SECRET,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+    }
+    server = subprocess.Popen(  # noqa: S603 - this interpreter's gunicorn on the project
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "mathsprog.wsgi",
+            "-w",
+            str(GUNICORN_WORKERS),
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                probe = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
+                probe.request("GET", "/healthz", headers={"X-Forwarded-Proto": "https"})
+                probe.getresponse().read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        people = visitors()
+        latencies, errors = [], []
+        threads = [
+            threading.Thread(target=visit, args=(s, p, latencies, errors)) for s, p in people
+        ]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    latencies.sort()
+    print(
+        json.dumps(
+            {
+                "users": USERS,
+                "requests": len(latencies),
+                "gunicorn_workers": GUNICORN_WORKERS,
+                "requests_per_second": round(len(latencies) / elapsed, 1),
+                "p95_ms": round(latencies[int(0.95 * len(latencies)) - 1], 1),
+                "median_ms": round(latencies[len(latencies) // 2], 1),
+                "errors": errors[:10],
+                "error_count": len(errors),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
