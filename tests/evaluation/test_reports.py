@@ -228,3 +228,48 @@ def test_the_method_page_explains_the_figures(client, world, settings):
         "gap index",
     ]:
         assert phrase in page
+
+
+def test_dashboards_read_the_stored_report_in_a_constant_number_of_queries(
+    client, world, imported, window, send_file, act
+):
+    from tests.factories import EnrolmentFactory
+    from tests.queries import queries_for
+
+    urls = {
+        "head_a": reverse("schools:dashboard", args=[world.school_a.urn]),
+        "governor_a": reverse("schools:governor_report", args=[world.school_a.urn]),
+        "hub_lead": reverse("programmes:dashboard", args=[imported.slug]),
+    }
+
+    def count():
+        result = {}
+        for persona, url in urls.items():
+            client.force_login(getattr(world, persona))
+            result[persona] = queries_for(client, url)
+        return result
+
+    before = count()
+    client.force_login(world.hub_lead)
+    rows = []
+    for n in range(8):
+        school = EnrolmentFactory(cohort=world.cohort, school__urn=310000 + n).school
+        rows += _rows_for(school, 100 + 10 * n)
+    act(send_file(window, results_csv(rows), name="more.csv"), "confirm")
+    assert (
+        ReportEntry.objects.filter(scope_type="school").values("scope_id").distinct().count() >= 9
+    )
+    assert count() == before
+
+
+def _rows_for(school, first):
+    return [
+        {
+            "UPN": make_upn(first + k),
+            "URN": school.urn,
+            "Year Group": "Y2",
+            "Pupil Premium": "N",
+            "Scaled Score": 100 + k,
+        }
+        for k in range(6)
+    ]
