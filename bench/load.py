@@ -74,7 +74,8 @@ def main() -> None:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "mathsprog.settings.production",
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-" + "k" * 60),
+        # The sessions made here are signed with this process's key: the server needs the same.
+        "SECRET_KEY": settings.SECRET_KEY,
         "PUPIL_KEY_SECRET": settings.PUPIL_KEY_SECRET,
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
