@@ -36,17 +36,27 @@ def workers():
     pool.stop()
 
 
-def test_two_workers_share_the_uploads(world, window, school_c, workers):
+def test_two_workers_share_imports_and_reports(world, window, school_c, workers):
     workers.start("one")
     workers.start("two")
-    uploads = [_upload(window, world.school_a, 2000, first=10_000 * n) for n in range(8)]
+    uploads = [_upload(window, world.school_a, 2000, first=10_000 * n) for n in range(6)]
     for upload in uploads:
         workers.send(validate_upload, upload.pk)
     wait_for(lambda: all(u.status == UploadStatus.READY for u in AssessmentUpload.objects.all()))
+    for upload in uploads:  # each import queues a report of the programme
+        services._claim_for_import(upload, None)
+        workers.send(import_upload, upload.pk)
+    wait_for(lambda: all(u.status == UploadStatus.IMPORTED for u in AssessmentUpload.objects.all()))
+    world.programme.refresh_from_db()
+    wait_for(
+        lambda: ReportSnapshot.objects.filter(data_version=world.programme.data_version).exists()
+    )
     one, two = workers.stop()
-    done = [len(re.findall(r"validate_upload\[.*\] succeeded", log)) for log in (one, two)]
-    assert sum(done) == 8
-    assert min(done) >= 1, done  # both took some
+    for task in ("validate_upload", "import_upload", "compute_report"):
+        done = [len(re.findall(rf"{task}\[.*\] succeeded", log)) for log in (one, two)]
+        assert sum(done) == 6, (task, done)
+    both = [len(re.findall(r"\] succeeded", log)) for log in (one, two)]
+    assert min(both) >= 1, both  # work went to both
 
 
 def test_a_worker_killed_mid_import_leaves_nothing_half_written(world, window, workers):

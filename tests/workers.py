@@ -34,6 +34,8 @@ class Workers:
             "DATABASE_URL": f"postgres://{credentials}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
             "CELERY_BROKER_URL": self.broker,
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            # Tasks the workers queue themselves (a report after an import) stay on this queue.
+            "CELERY_QUEUE": self.queue,
             **env,
         }
         self.processes: list[subprocess.Popen] = []
