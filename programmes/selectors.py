@@ -163,3 +163,21 @@ def strand_uptake_for(*, strand: InterventionStrand) -> list[tuple[Enrolment, St
             "school__name"
         )
     ]
+
+
+def funder_report(*, programme: Programme) -> dict:
+    """What a funder asks of a programme: reach, KPIs against targets, money and SLE time,
+    CPD, and (from the evaluation) attainment, gaps and effect sizes."""
+    from workgroups.selectors import cpd_coverage
+
+    return {
+        "schools": programme.enrolments.count(),
+        "comparison_schools": programme.comparison_schools.count(),
+        "local_authorities": local_authorities_with_school_counts(programme=programme).count(),
+        "kpis": list(programme.kpis.all()),
+        "budget": budget(programme=programme),
+        "sle_days": sle_days(programme=programme),
+        "visits": programme.visits.count(),
+        "cpd": cpd_coverage(programme=programme),
+        "events": programme.events.count(),
+    }

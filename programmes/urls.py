@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import budget, enrolment, programme, strands
+from .views import budget, enrolment, programme, reports, strands
 
 app_name = "programmes"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", programme.programme_create, name="create"),
     path("<slug:slug>/", programme.programme_dashboard, name="dashboard"),
     path("<slug:slug>/edit/", programme.programme_edit, name="edit"),
+    path("<slug:slug>/funder-report/", reports.funder_report, name="funder_report"),
     path("<slug:slug>/cohorts/new/", programme.cohort_form, name="cohort_create"),
     path("<slug:slug>/cohorts/<int:pk>/", programme.cohort_form, name="cohort_edit"),
     path("<slug:slug>/kpis/new/", programme.kpi_form, name="kpi_create"),

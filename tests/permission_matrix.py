@@ -140,3 +140,4 @@ MATRIX |= {
 }
 
 MATRIX["schools:governor_report"] = Rule(SCHOOL_A, "urn", "other_urn")
+MATRIX["programmes:funder_report"] = Rule(LEADS, "slug", "other_slug")
