@@ -38,3 +38,28 @@ def test_excel_exports_hold_the_same_neutralised_table(client, world):
     assert rows[0][:3] == ("URN", "School", "Local authority")
     assert rows[1][0] == world.school_a.urn
     assert rows[1][1] == "'=cmd|' /C calc'!A0"
+
+
+def test_every_marked_table_downloads_as_shown(client, world):
+    import io
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    from tests.factories import BudgetLineFactory
+
+    BudgetLineFactory(programme=world.programme, name="@SUM(1+1) line")
+    client.force_login(world.hub_lead)
+    url = reverse("programmes:budget", args=[world.programme.slug])
+    page = client.get(url).content.decode()
+    assert 'data-export="budget"' in page
+    assert "export=budget&amp;format=xlsx" in page
+    rows = client.get(url + "?export=budget&format=csv").content.decode("utf-8-sig").splitlines()
+    assert rows[0] == "Budget line,Category,Budget,Spent,Remaining"
+    assert rows[1].startswith("'@SUM(1+1) line,CPD and events,")
+    book = load_workbook(io.BytesIO(client.get(url + "?export=budget&format=xlsx").content))
+    assert next(book.worksheets[0].iter_rows(values_only=True))[0] == "Budget line"
+    # An unknown table name gives the page itself, and another role gets no table at all.
+    assert client.get(url + "?export=nothing&format=csv")["Content-Type"].startswith("text/html")
+    client.force_login(world.head_a)
+    assert client.get(url + "?export=budget&format=csv").status_code == 404
