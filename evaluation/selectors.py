@@ -108,7 +108,9 @@ def programme_charts(*, snapshot, programme) -> dict:
     def pct(group):
         return lambda e: e["groups"][group]["pct_expected"]
 
-    gap = lambda e: e["gap"]["disadvantaged"]["pct_expected_points"]  # noqa: E731
+    def gap(name):
+        return lambda e: e["gap"][name]["pct_expected_points"]
+
     labels = [name for _, name in windows]
     return {
         "attainment": {
@@ -121,6 +123,7 @@ def programme_charts(*, snapshot, programme) -> dict:
                     "label": "Disadvantaged pupils",
                     "data": series("programme", pct("disadvantaged")),
                 },
+                {"label": "SEND pupils", "data": series("programme", pct("send"))},
                 {"label": "Comparison schools", "data": series("comparison", pct("all"))},
             ],
         },
@@ -129,11 +132,26 @@ def programme_charts(*, snapshot, programme) -> dict:
             "labels": labels,
             "unit": " points",
             "datasets": [
-                {"label": "Programme", "data": series("programme", gap)},
-                {"label": "Comparison schools", "data": series("comparison", gap)},
+                {"label": "Disadvantaged gap", "data": series("programme", gap("disadvantaged"))},
+                {"label": "SEND gap", "data": series("programme", gap("send"))},
+                {
+                    "label": "Disadvantaged gap, comparison",
+                    "data": series("comparison", gap("disadvantaged")),
+                },
             ],
         },
     }
+
+
+def cohort_figures(*, snapshot, programme) -> list[dict]:
+    """Each cohort at the latest window, all year groups: pupils, share at expected, gaps."""
+    latest = _latest_window(programme)
+    if snapshot is None or latest is None:
+        return []
+    entries = snapshot.entries.filter(
+        kind=EntryKind.ATTAINMENT, scope_type="cohort", year_group=None, window=latest
+    ).values_list("figures", flat=True)
+    return sorted(entries, key=lambda e: e["scope"]["name"])
 
 
 def schools_needing_attention(*, snapshot, programme, limit: int = 10) -> list[dict]:

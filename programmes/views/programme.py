@@ -42,6 +42,9 @@ def programme_dashboard(request, slug: str):
         "charts": evaluation_selectors.programme_charts(
             snapshot=report_status.snapshot, programme=programme
         ),
+        "cohort_figures": evaluation_selectors.cohort_figures(
+            snapshot=report_status.snapshot, programme=programme
+        ),
         "attention": evaluation_selectors.schools_needing_attention(
             snapshot=report_status.snapshot, programme=programme
         ),
