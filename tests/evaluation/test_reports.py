@@ -202,6 +202,8 @@ def test_the_dashboard_shows_the_headlines_and_recomputes_on_demand(
     assert "Calculated" in page
     assert "from 20 results" in page
     assert '<td class="text-end">102.5</td>' in page
+    assert "By cohort, at the latest assessment" in page
+    assert '"label": "SEND gap"' in page  # the chart's data, with its table beside it
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("evaluation:report_recompute", args=[imported.slug]))
     imported.refresh_from_db()
