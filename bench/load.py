@@ -23,7 +23,8 @@ from accounts.models import User  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = int(os.environ.get("BENCH_PORT", 8765))
-USERS, REQUESTS_EACH, GUNICORN_WORKERS = 20, 25, 4
+# One worker a core: the pages are CPU-bound, and PostgreSQL shares the machine here.
+USERS, REQUESTS_EACH, GUNICORN_WORKERS = 20, 25, os.cpu_count() or 2
 MIX = [
     ("lead{n:02d}@bench.example.org", ["/programmes/programme-{n:02d}/", "/schools/", "/visits/"]),
     ("sle{n:03d}@bench.example.org", ["/schools/mine/", "/visits/"]),
