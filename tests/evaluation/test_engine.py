@@ -276,3 +276,14 @@ def test_ranks_share_ties_within_each_key():
     keys = np.array([0, 0, 0, 1, 1, 0])
     values = np.array([5.0, 3.0, 5.0, 1.0, 1.0, 4.0])
     assert engine.ranks_within(keys, values).tolist() == [3.5, 1.0, 3.5, 1.5, 1.5, 2.0]
+
+
+def test_ranks_agree_with_a_plain_count_on_random_data():
+    rng = np.random.default_rng(7)
+    keys = rng.integers(0, 6, 300)
+    values = rng.integers(80, 90, 300) + rng.choice([0.0, 0.5], 300)
+    ranks = engine.ranks_within(keys, values)
+    for i in range(300):
+        same_key = values[keys == keys[i]]
+        below, equal = (same_key < values[i]).sum(), (same_key == values[i]).sum()
+        assert ranks[i] == below + (equal + 1) / 2
