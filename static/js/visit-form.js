@@ -10,7 +10,8 @@
   "use strict";
   const form = document.getElementById("visit-form");
   if (!form) return;
-  const OUTBOX = "mathsprog:visit-outbox";
+  // Each person's outbox is their own: on a shared tablet, nobody sends another's records.
+  const OUTBOX = `mathsprog:visit-outbox:${form.dataset.user}`;
   const CACHE = "mathsprog-visits-v1";
   const draftKey = form.dataset.draftKey;
   const list = document.getElementById("outbox-list");
