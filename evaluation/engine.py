@@ -206,8 +206,16 @@ class Report:
     progress: list[dict]
 
 
+INFINITY = float("inf")
+
+
 def _round(value, places):
-    return None if value is None or not np.isfinite(value) else round(float(value), places)
+    """A figure rounded for the report, or None when there is none (NaN or infinite). Plain
+    float checks: this runs for every figure of every entry."""
+    if value is None:
+        return None
+    value = float(value)
+    return round(value, places) if value == value and abs(value) != INFINITY else None
 
 
 class _Presenter:
@@ -289,12 +297,13 @@ def attainment(window: WindowRows, memberships: list[Membership], national: dict
                         else dict.fromkeys(fields)
                     )
                     continue
-                a, b = groups[ahead], groups[behind]
+                # From the exact figures, not the rounded ones shown for each group.
+                mean_points = sums.mean(ahead)[key] - sums.mean(behind)[key]
                 gap[name] = {
-                    "mean_points": _round(a["mean"] - b["mean"], 2)
-                    if a["mean"] is not None
-                    else None,
-                    "pct_expected_points": _round(a["pct_expected"] - b["pct_expected"], 1),
+                    "mean_points": _round(mean_points, 2) if window.scored else None,
+                    "pct_expected_points": _round(
+                        sums.share(ahead, 0)[key] - sums.share(behind, 0)[key], 1
+                    ),
                     "gap_index": _round(indices[name][key], 2),
                 }
             entry = {"scope": _scope(membership, number), "year_group": year, "window": window.slug,
