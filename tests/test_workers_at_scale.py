@@ -60,7 +60,7 @@ def test_two_workers_share_imports_and_reports(world, window, school_c, workers)
 
 
 def test_a_worker_killed_mid_import_leaves_nothing_half_written(world, window, workers):
-    upload = _upload(window, world.school_a, 40_000)
+    upload = _upload(window, world.school_a, 100_000)
     services.upload_validate(upload=upload)
     upload.refresh_from_db()
     services._claim_for_import(upload, None)
@@ -75,7 +75,7 @@ def test_a_worker_killed_mid_import_leaves_nothing_half_written(world, window, w
     assert AssessmentUpload.objects.get(pk=upload.pk).status == UploadStatus.IMPORTING
     # Acknowledged only once done, the task goes back on the queue and is done again.
     wait_for(lambda: AssessmentUpload.objects.get(pk=upload.pk).status == UploadStatus.IMPORTED)
-    assert Result.objects.count() == 40_000
+    assert Result.objects.count() == 100_000
     (log,) = workers.stop()
     assert "WorkerLostError" in log or "exited with 'signal 9" in log
 
