@@ -32,17 +32,6 @@ class Scope:
     def own_school_ids(self) -> frozenset[int]:
         return frozenset(school_id for _, school_id in self.school_roles)
 
-    @property
-    def roles(self) -> frozenset[str]:
-        held = {role for role, _ in self.school_roles}
-        if self.is_site_admin:
-            held.add(Role.SITE_ADMIN)
-        if self.led_programme_ids:
-            held.add(Role.HUB_LEAD)
-        if self.sle_school_ids:
-            held.add(Role.SLE)
-        return frozenset(held)
-
 
 def scope_of(user) -> Scope:
     if not user.is_authenticated or not user.is_active:
