@@ -1,13 +1,11 @@
 from django.conf import settings
-from django.contrib.staticfiles import finders
-from django.http import HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 
 from accounts.access import programme_led_or_404
 from accounts.audit import audit
 from accounts.models import AuditAction
 from evaluation import selectors as evaluation_selectors
+from mathsprog.pdf import pdf_response
 
 from .. import selectors
 
@@ -30,20 +28,12 @@ def funder_report(request, slug: str):
     }
     if request.GET.get("format") != "pdf":
         return render(request, "programmes/funder_report.html", context)
-    from weasyprint import CSS, HTML
-
     audit(
         request.user,
         AuditAction.EXPORTED,
         f"Funder report of {programme} (PDF)",
         programme=programme,
     )
-    html = render_to_string("programmes/funder_report_pdf.html", context, request=request)
-    sheets = [
-        CSS(filename=finders.find(name))
-        for name in ("vendor/bootstrap/bootstrap.min.css", "css/mathsprog.css", "css/print.css")
-    ]
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(stylesheets=sheets)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="funder-report-{programme.slug}.pdf"'
-    return response
+    return pdf_response(
+        request, "programmes/funder_report_pdf.html", context, f"funder-report-{programme.slug}.pdf"
+    )

@@ -1,16 +1,14 @@
 from datetime import date
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
-from django.http import HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.access import school_visible_or_404
 from accounts.audit import audit
 from accounts.models import AuditAction
 from evaluation.selectors import school_dashboard_figures
+from mathsprog.pdf import pdf_response
 
 from .. import selectors
 from ..forms import YEAR_GROUP_LABELS, ReportPeriodForm
@@ -45,18 +43,10 @@ def governor_report(request, urn: int):
     return render(request, "schools/governor_report.html", context)
 
 
-def _pdf(request, school, context) -> HttpResponse:
-    from weasyprint import CSS, HTML
-
+def _pdf(request, school, context):
     audit(
         request.user, AuditAction.EXPORTED, f"Governor report of {school.name} (PDF)", school=school
     )
-    html = render_to_string("schools/governor_report_pdf.html", context, request=request)
-    sheets = [
-        CSS(filename=finders.find(name))
-        for name in ("vendor/bootstrap/bootstrap.min.css", "css/mathsprog.css", "css/print.css")
-    ]
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(stylesheets=sheets)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="governor-report-{school.urn}.pdf"'
-    return response
+    return pdf_response(
+        request, "schools/governor_report_pdf.html", context, f"governor-report-{school.urn}.pdf"
+    )
