@@ -60,19 +60,17 @@ def django(
     *args: str, env: dict | None = None, url: str = DATABASE_URL
 ) -> subprocess.CompletedProcess:
     # Runs this interpreter on the project's own modules: no outside input reaches the command.
-    return subprocess.run(  # noqa: S603
+    result = subprocess.run(  # noqa: S603
         [sys.executable, *args],
         cwd=ROOT,
-        env={
-            **os.environ,
-            "DATABASE_URL": DATABASE_URL,
-            "CELERY_BROKER_URL": BROKER,
-            **(env or {}),
-        },
-        check=True,
+        env={**os.environ, "DATABASE_URL": url, "CELERY_BROKER_URL": BROKER, **(env or {})},
         capture_output=True,
         text=True,
     )
+    if result.returncode:
+        print(result.stdout[-3000:], result.stderr[-3000:], sep="\n")
+        raise SystemExit(f"{' '.join(args)} failed")
+    return result
 
 
 def bare_copy(path: Path) -> float:
