@@ -224,3 +224,25 @@ def sle_home(*, user, school_ids) -> dict:
         "days_used": sum(mine.values_list("days", flat=True), Decimal(0)),
         "days_allocated": sum(allocated, Decimal(0)),
     }
+
+
+def coverage_year_groups(*, programme, schools) -> list[int]:
+    """The year groups a coverage matrix shows: those the programme's pupils are in, or its
+    visits covered (a KS1 project shows Reception to Year 2, not the whole school); failing
+    both, every year group of the schools' phases."""
+    from evaluation.models import PupilYear
+
+    from .forms import year_groups_for
+    from .models import RecordOfVisit
+
+    years = set(
+        PupilYear.objects.filter(school__in=schools).values_list("year_group", flat=True).distinct()
+    )
+    for covered in RecordOfVisit.objects.filter(
+        programme=programme, school__in=schools
+    ).values_list("year_groups", flat=True):
+        years.update(covered)
+    phases = list(schools.values_list("phase", flat=True).distinct())  # asked always: same queries
+    if not years:
+        years = {n for phase in phases for n in year_groups_for(School(phase=phase))}
+    return sorted(years) or [0]

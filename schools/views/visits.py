@@ -23,7 +23,7 @@ from accounts.access import (
 )
 
 from .. import selectors
-from ..forms import YEAR_GROUP_LABELS, VisitForm, VisitPhotoForm, year_groups_for
+from ..forms import YEAR_GROUP_LABELS, VisitForm, VisitPhotoForm
 from ..models import ActionStatus, School
 from ..visits import VisitRecord, visit_acknowledge, visit_photo_add, visit_record
 
@@ -140,7 +140,7 @@ def visit_list(request):
 
 
 def _coverage_page(request, programme, schools):
-    year_groups = sorted({n for school in schools for n in year_groups_for(school)}) or [0]
+    year_groups = selectors.coverage_year_groups(programme=programme, schools=schools)
     rows = selectors.coverage(programme=programme, schools=schools, year_groups=year_groups)
     context = {
         "programme": programme,

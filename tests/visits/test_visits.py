@@ -203,6 +203,16 @@ def test_coverage_shows_year_groups_visited_and_days_used(client, world):
             year_groups=year_groups,
             visit_date=visit_date,
         )
+    # A Reception pupil: Reception is one of the school's year groups, and no visit covered it.
+    from evaluation.models import Pupil, PupilYear
+
+    PupilYear.objects.create(
+        pupil=Pupil.objects.create(upn_hash="x" * 64),
+        academic_year=2025,
+        school=world.school_a,
+        year_group=0,
+        disadvantaged=False,
+    )
     client.force_login(world.sle)
     page = client.get(reverse("visits:coverage_mine", args=[world.programme.slug])).content.decode()
     row = page[page.index(world.school_a.name) :]
