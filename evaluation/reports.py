@@ -242,29 +242,22 @@ def _store(programme, version, report, results, seconds) -> ReportSnapshot:
     snapshot = ReportSnapshot.objects.create(
         programme=programme, data_version=version, seconds=round(seconds, 2), results=results
     )
-    entries = [
-        ReportEntry(
+
+    def entry(kind, figures, window, from_window=""):
+        scope = figures["scope"]
+        return ReportEntry(
             snapshot=snapshot,
-            kind=EntryKind.ATTAINMENT,
-            scope_type=e["scope"]["type"],
-            scope_id=e["scope"]["id"],
-            year_group=e["year_group"],
-            window=e["window"],
-            figures=e,
+            kind=kind,
+            scope_type=scope["type"],
+            scope_id=scope["id"],
+            year_group=figures["year_group"],
+            window=window,
+            from_window=from_window,
+            figures=figures,
         )
-        for e in report.attainment
-    ] + [
-        ReportEntry(
-            snapshot=snapshot,
-            kind=EntryKind.PROGRESS,
-            scope_type=e["scope"]["type"],
-            scope_id=e["scope"]["id"],
-            year_group=e["year_group"],
-            window=e["to"],
-            from_window=e["from"],
-            figures=e,
-        )
-        for e in report.progress
+
+    entries = [entry(EntryKind.ATTAINMENT, e, e["window"]) for e in report.attainment] + [
+        entry(EntryKind.PROGRESS, e, e["to"], e["from"]) for e in report.progress
     ]
     ReportEntry.objects.bulk_create(entries, batch_size=2000)
     # Older reports are superseded; keep only the newest, which dashboards read.
