@@ -53,6 +53,19 @@ def _delete_orphan_pupils() -> int:
     )
 
 
+def school_pupil_data_delete_queue(*, actor, school: School) -> None:
+    """A deletion can touch a million rows, so a worker does it, not the web request."""
+    from .tasks import delete_school_pupil_data
+
+    transaction.on_commit(lambda: delete_school_pupil_data.delay(school.pk, actor.pk))
+
+
+def programme_pupil_data_delete_queue(*, actor, programme: Programme) -> None:
+    from .tasks import delete_programme_pupil_data
+
+    transaction.on_commit(lambda: delete_programme_pupil_data.delay(programme.pk, actor.pk))
+
+
 @transaction.atomic
 def school_pupil_data_delete(*, actor, school: School) -> dict:
     """Every pupil's details and results for the years they were at this school."""

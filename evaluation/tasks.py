@@ -1,7 +1,13 @@
 from celery import shared_task
+from django.contrib.auth import get_user_model
 
-from . import reports, services
+from programmes.models import Programme
+from schools.models import School
+
+from . import reports, retention, services
 from .models import AssessmentUpload, UploadStatus
+
+User = get_user_model()
 
 
 def _run(step, upload_id: int) -> None:
@@ -39,3 +45,18 @@ def rollback_upload(upload_id: int) -> None:
 @shared_task
 def compute_report(programme_id: int) -> None:
     reports.report_compute(programme_id=programme_id)
+
+
+@shared_task
+def delete_school_pupil_data(school_id: int, actor_id: int) -> None:
+    """Run again, it deletes nothing more: what was deleted is gone."""
+    retention.school_pupil_data_delete(
+        actor=User.objects.get(pk=actor_id), school=School.objects.get(pk=school_id)
+    )
+
+
+@shared_task
+def delete_programme_pupil_data(programme_id: int, actor_id: int) -> None:
+    retention.programme_pupil_data_delete(
+        actor=User.objects.get(pk=actor_id), programme=Programme.objects.get(pk=programme_id)
+    )

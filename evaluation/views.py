@@ -162,25 +162,25 @@ def retention(request):
     if request.method == "POST":
         if school_form.is_bound and school_form.is_valid():
             school = school_form.cleaned_data["school"]
-            counts = retention_services.school_pupil_data_delete(actor=request.user, school=school)
-            messages.success(request, _deleted_message(school.name, counts))
-            return redirect("evaluation:retention")
+            retention_services.school_pupil_data_delete_queue(actor=request.user, school=school)
+            return _deletion_queued(request, school.name)
         if programme_form.is_bound and programme_form.is_valid():
             programme = programme_form.cleaned_data["programme"]
-            counts = retention_services.programme_pupil_data_delete(
+            retention_services.programme_pupil_data_delete_queue(
                 actor=request.user, programme=programme
             )
-            messages.success(request, _deleted_message(programme.name, counts))
-            return redirect("evaluation:retention")
+            return _deletion_queued(request, programme.name)
     context = {"school_form": school_form, "programme_form": programme_form}
     return render(request, "evaluation/retention.html", context)
 
 
-def _deleted_message(name: str, counts: dict) -> str:
-    return (
-        f"Deleted for {name}: {counts['results']} results, {counts['pupil_years']} pupil "
-        f"records and {counts['pupils']} pupils."
+def _deletion_queued(request, name: str):
+    messages.success(
+        request,
+        f"Deletion of the pupil data of {name} is under way. The audit log shows what was "
+        "deleted when it is done.",
     )
+    return redirect("evaluation:retention")
 
 
 def report_csv(request, slug: str):

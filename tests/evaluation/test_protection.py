@@ -33,7 +33,9 @@ def test_uploads_imports_rollbacks_and_exports_are_audited(client, world, window
     assert events[0][2]["sha256"] == upload.file_sha256
 
 
-def test_a_site_admin_deletes_a_schools_pupil_data(client, world, window, school_c, send_file, act):
+def test_a_site_admin_deletes_a_schools_pupil_data(
+    client, world, window, school_c, send_file, act, django_capture_on_commit_callbacks
+):
     client.force_login(world.hub_lead)
     rows = [pupil_row(n, world.school_a.urn) for n in range(3)]
     rows += [pupil_row(10 + n, school_c.urn) for n in range(2)]
@@ -43,10 +45,17 @@ def test_a_site_admin_deletes_a_schools_pupil_data(client, world, window, school
     page = client.post(url, {"school": world.school_a.pk, "confirm": "wrong"}).content.decode()
     assert f"Type {world.school_a.urn} to confirm." in page
     assert Result.objects.count() == 5
-    response = client.post(
-        url, {"school": world.school_a.pk, "confirm": str(world.school_a.urn)}, follow=True
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post(
+            url, {"school": world.school_a.pk, "confirm": str(world.school_a.urn)}, follow=True
+        )
+    assert f"Deletion of the pupil data of {world.school_a.name} is under way" in (
+        response.content.decode()
     )
-    assert "3 results, 3 pupil records and 3 pupils" in response.content.decode()
+    assert Result.objects.count() == 5  # the request only queues the deletion for a worker
+    with django_capture_on_commit_callbacks(execute=True):
+        for task in queued:
+            task()
     assert Result.objects.count() == 2
     assert PupilYear.objects.count() == 2
     assert Pupil.objects.count() == 2
@@ -61,15 +70,16 @@ def test_a_site_admin_deletes_a_schools_pupil_data(client, world, window, school
 
 
 def test_a_site_admin_deletes_a_programmes_pupil_data(
-    client, world, window, school_c, send_file, act
+    client, world, window, school_c, send_file, act, django_capture_on_commit_callbacks
 ):
     client.force_login(world.hub_lead)
     upload = _import(world, window, send_file, act, [pupil_row(n, school_c.urn) for n in range(4)])
     client.force_login(world.admin)
-    client.post(
-        reverse("evaluation:retention"),
-        {"programme": world.programme.pk, "confirm": world.programme.slug},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("evaluation:retention"),
+            {"programme": world.programme.pk, "confirm": world.programme.slug},
+        )
     assert (Result.objects.count(), PupilYear.objects.count(), Pupil.objects.count()) == (0, 0, 0)
     upload.refresh_from_db()
     assert upload.status == UploadStatus.DELETED
