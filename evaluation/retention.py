@@ -6,7 +6,7 @@ from django.db import connection, transaction
 
 from accounts.audit import audit
 from accounts.models import AuditAction
-from programmes.models import Programme
+from programmes.models import ComparisonSchool, Enrolment, Programme
 from schools.models import School
 
 from . import reports
@@ -116,16 +116,17 @@ def programme_pupil_data_delete(*, actor, programme: Programme) -> dict:
             if field:
                 field.delete(save=False)
     uploads.update(status=UploadStatus.DELETED, error_report=None, errors=[], file="", staged="")
-    schools = list(
-        School.objects.filter(enrolments__programme=programme).values_list("pk", flat=True)
-    ) + list(School.objects.filter(comparisons__programme=programme).values_list("pk", flat=True))
-    pupil_years = 0
-    for school_id in schools:
-        pupil_years += _delete_pupil_years(
-            f"y.school_id = %(school)s AND NOT EXISTS "
-            f"(SELECT 1 FROM {R} r WHERE r.pupil_id = y.pupil_id)",
-            {"school": school_id},
-        )
+    schools = (
+        f"SELECT e.school_id FROM {Enrolment._meta.db_table} e "
+        "WHERE e.programme_id = %(programme)s "
+        f"UNION SELECT c.school_id FROM {ComparisonSchool._meta.db_table} c "
+        "WHERE c.programme_id = %(programme)s"
+    )
+    pupil_years = _delete_pupil_years(
+        f"y.school_id IN ({schools}) AND NOT EXISTS "
+        f"(SELECT 1 FROM {R} r WHERE r.pupil_id = y.pupil_id)",
+        params,
+    )
     counts = {"results": results, "pupil_years": pupil_years, "pupils": _delete_orphan_pupils()}
     reports.data_changed(programme.pk)
     audit(
