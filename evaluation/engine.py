@@ -18,6 +18,8 @@ EFFECT_GROUPS = ("all", "disadvantaged", "send")
 # to months' progress: the upper bound of 0, 1, 2 ... 11 months; above the last is 12.
 MONTHS_UPPER_BOUNDS = (0.01, 0.09, 0.18, 0.26, 0.35, 0.44, 0.52, 0.61, 0.69, 0.78, 0.87, 0.95)
 CODES = {"": 0, "PKF": 1, "WTS": 2, "EXS": 3, "GDS": 4}
+YEARS = 15  # year groups R (0) to 13; key slot 14 is "all year groups"
+ALL_YEARS = 14
 
 
 @dataclass
@@ -80,15 +82,21 @@ class Membership:
     scopes: list[tuple[int, str]]  # (id, name)
     school_ids: list[list[int]]
 
+    def _pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """(school id, scope number) of every school in a scope, sorted by school."""
+        pairs = [(s, number) for number, ids in enumerate(self.school_ids) for s in ids]
+        if not pairs:
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        schools, numbers = np.array(pairs, dtype=np.int64).T
+        order = np.argsort(schools, kind="stable")
+        return schools[order], numbers[order]
+
     def rows(self, school: np.ndarray, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(row, scope number) for every row of `index` in a scope, a row once per scope it is
         in. One sorted lookup for all scopes, not a pass per scope: a programme has 1,800."""
-        pairs = [(s, number) for number, ids in enumerate(self.school_ids) for s in ids]
-        if not pairs or len(index) == 0:
+        schools, numbers = self._pairs()
+        if not len(schools) or len(index) == 0:
             return np.empty(0, int), np.empty(0, int)
-        schools, numbers = np.array(pairs, dtype=np.int64).T
-        order = np.argsort(schools, kind="stable")
-        schools, numbers = schools[order], numbers[order]
         wanted = school[index]
         left = np.searchsorted(schools, wanted, "left")
         counts = np.searchsorted(schools, wanted, "right") - left
@@ -96,6 +104,21 @@ class Membership:
         first = np.repeat(left, counts)
         offset = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
         return rows, numbers[first + offset]
+
+    def cells(self, schools: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+        """How the cells of a school-by-year-group table (school i's year y at i * YEARS + y,
+        `schools` sorted) add up to this membership's keys: (cell, key) pairs, a cell counting
+        towards its scope's year group and its scope's all-years key; and the key count."""
+        pair_schools, numbers = self._pairs()
+        at = np.searchsorted(schools, pair_schools)
+        inside = at < len(schools)
+        inside[inside] = schools[at[inside]] == pair_schools[inside]
+        at, numbers = at[inside], numbers[inside]
+        years = np.arange(ALL_YEARS)
+        cells = (at[:, None] * YEARS + years).ravel()
+        by_year = (numbers[:, None] * YEARS + years).ravel()
+        all_years = np.repeat(numbers * YEARS + ALL_YEARS, len(years))
+        return np.tile(cells, 2), np.concatenate([by_year, all_years]), len(self.scopes) * YEARS
 
 
 def ranks_within(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -125,21 +148,39 @@ def ranks_within(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 class Sums:
     """Per key and group: count, mean, spread (sample SD) and shares of flags, each computed
-    once for every key at once, then read per key."""
+    once for every key at once, then read per key. Built from the totals behind them (count,
+    sum, sum of squares, count of each flag), which add up: the sums of a school's year
+    groups make those of its local authority, cohort or programme."""
 
-    def __init__(self, keys, size, masks, value, flags=()):
+    def __init__(self, totals: dict[str, np.ndarray]):
+        self.totals = totals  # group -> rows n, sum, sum of squares, then one per flag
         self.n, self._mean, self._sd, self._shares = {}, {}, {}, {}
         with np.errstate(invalid="ignore", divide="ignore"):
-            for group, mask in masks.items():
-                weight = mask.astype(float)
-                n = np.bincount(keys, weight, size)
-                total = np.bincount(keys, weight * value, size)
-                squares = np.bincount(keys, weight * value * value, size)
+            for group, (n, total, squares, *flags) in totals.items():
                 self.n[group] = n
                 self._mean[group] = total / n
                 variance = (squares - total**2 / n) / (n - 1)
                 self._sd[group] = np.sqrt(np.clip(variance, 0, None))
-                self._shares[group] = [100 * np.bincount(keys, weight * f, size) / n for f in flags]
+                self._shares[group] = [100 * flag / n for flag in flags]
+
+    @classmethod
+    def of_rows(cls, keys, size, masks, value, flags=()) -> "Sums":
+        totals = {}
+        for group, mask in masks.items():
+            weight = mask.astype(float)
+            weights = (weight, weight * value, weight * value * value)
+            weights += tuple(weight * flag for flag in flags)
+            totals[group] = np.stack([np.bincount(keys, w, size) for w in weights])
+        return cls(totals)
+
+    def regrouped(self, sources: np.ndarray, keys: np.ndarray, size: int) -> "Sums":
+        """Totals of key keys[i] = the sum of those of key sources[i], over all i."""
+        return Sums(
+            {
+                group: np.stack([np.bincount(keys, row[sources], size) for row in totals])
+                for group, totals in self.totals.items()
+            }
+        )
 
     def mean(self, group):
         return self._mean[group]
@@ -196,10 +237,6 @@ def hedges_g(n1, gain1, sd1, n2, gain2, sd2) -> dict | None:
     }
 
 
-YEARS = 15  # year groups R (0) to 13; key slot 14 is "all year groups"
-ALL_YEARS = 14
-
-
 @dataclass
 class Report:
     attainment: list[dict]
@@ -251,6 +288,13 @@ def _key_parts(key: int) -> tuple[int, int | None]:
     return number, None if year == ALL_YEARS else year
 
 
+def _school_cells(window, index):
+    """The schools of the rows of `index` (sorted), each row's cell in a school-by-year-group
+    table, and the table's size."""
+    schools, at = np.unique(window.school[index], return_inverse=True)
+    return schools, at * YEARS + window.year_group[index], len(schools) * YEARS
+
+
 def _keys(membership, window, index):
     rows, scope = membership.rows(window.school, index)
     keys = np.concatenate([scope * YEARS + window.year_group[rows], scope * YEARS + ALL_YEARS])
@@ -263,12 +307,14 @@ def attainment(window: WindowRows, memberships: list[Membership], national: dict
     population = np.flatnonzero(window.population())
     value = window.value()
     expected, higher = window.at_expected().astype(float), window.at_higher().astype(float)
+    schools, cells, cell_count = _school_cells(window, population)
+    flags = (expected[population], higher[population])
+    by_school = Sums.of_rows(cells, cell_count, window.masks(population), value[population], flags)
     entries = []
     for membership in memberships:
+        sums = by_school.regrouped(*membership.cells(schools))
         keys, rows, size = _keys(membership, window, population)
-        masks = window.masks(rows)
-        sums = Sums(keys, size, masks, value[rows], (expected[rows], higher[rows]))
-        indices = gap_index(keys, size, value[rows], masks)
+        indices = gap_index(keys, size, value[rows], window.masks(rows))
         for key in np.flatnonzero(sums.n["all"] > 0):
             number, year = _key_parts(key)
             counts = {g: sums.n[g][key] for g in GROUPS}
@@ -347,18 +393,24 @@ def progress(earlier: WindowRows, later: WindowRows, memberships: list[Membershi
     expected_first = earlier.at_expected().astype(float)
     expected_second = later.at_expected().astype(float)
 
+    schools, cells, cell_count = _school_cells(earlier, matched)
+    masks = earlier.masks(matched)
+    before, after = earlier.score[matched], later.score[later_row[matched]]
+    by_school = {
+        "gain": Sums.of_rows(cells, cell_count, masks, after - before),
+        "before": Sums.of_rows(cells, cell_count, masks, before, (expected_first[matched],)),
+        "after": Sums.of_rows(cells, cell_count, masks, after, (expected_second[matched],)),
+    }
+
     def measure(membership):
         keys, rows, size = _keys(membership, earlier, matched)
         masks = earlier.masks(rows)
         before, after = earlier.score[rows], later.score[later_row[rows]]
-        return {
-            "keys": keys, "size": size,
-            "gain": Sums(keys, size, masks, after - before),
-            "before": Sums(keys, size, masks, before, (expected_first[rows],)),
-            "after": Sums(keys, size, masks, after, (expected_second[rows],)),
+        to_scopes = membership.cells(schools)
+        return {name: sums.regrouped(*to_scopes) for name, sums in by_school.items()} | {
             "index_before": gap_index(keys, size, before, masks),
             "index_after": gap_index(keys, size, after, masks),
-        }  # fmt: skip
+        }
 
     arm = measure(comparison) if comparison else None
     comparison_schools = set(comparison.school_ids[0]) if comparison else set()

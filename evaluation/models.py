@@ -2,11 +2,14 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-# Which upload wrote a row is provenance, kept for rollback. PostgreSQL checks a foreign key
-# once per written row at commit; on a million-row import these checks cost more than the
-# writing itself, and uploads are never deleted (only rolled back), so the link is not a
-# database constraint.
-PROVENANCE = {"on_delete": models.SET_NULL, "null": True, "db_constraint": False}
+# PostgreSQL checks a foreign key by a trigger once per written row (about 9 microseconds); on
+# a million-row import the checks of the pupil links alone took longer than all the writing.
+# The links that imports write in bulk are therefore not database constraints. Which upload
+# wrote a row is provenance, read only to roll an upload back (by a scan: not indexed either),
+# and uploads are never deleted. A pupil is only deleted under the lock that imports hold
+# while they link results to pupils (staging.hold_pupils), and the ORM still cascades.
+PROVENANCE = {"on_delete": models.SET_NULL, "null": True, "db_constraint": False, "db_index": False}
+BULK_LINK = {"on_delete": models.CASCADE, "db_constraint": False, "db_index": False}
 
 
 class Pupil(models.Model):
@@ -14,7 +17,8 @@ class Pupil(models.Model):
     ever stored."""
 
     # Unique by constraint rather than unique=True, which on PostgreSQL adds a second index
-    # for LIKE searches that nothing here makes.
+    # for LIKE searches that nothing here makes. On PostgreSQL the column compares bytes
+    # (collation "C", set in migration 0003): a hex digest has no language to sort by.
     upn_hash = models.CharField(max_length=64)
     # The upload that first named this pupil: rolling it back removes pupils it alone added.
     first_upload = models.ForeignKey("AssessmentUpload", blank=True, related_name="+", **PROVENANCE)
@@ -43,7 +47,7 @@ class PupilYear(models.Model):
 
     # Indexed through the (pupil, academic_year) and (school, academic_year) indexes below:
     # a million-row import maintains every index, so none is kept twice.
-    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="years", db_index=False)
+    pupil = models.ForeignKey(Pupil, related_name="years", **BULK_LINK)
     academic_year = models.PositiveSmallIntegerField()
     school = models.ForeignKey(
         "schools.School", on_delete=models.CASCADE, related_name="pupil_years", db_index=False
@@ -238,9 +242,7 @@ class Result(models.Model):
     code, or both."""
 
     # Indexed through the (pupil, window) constraint.
-    pupil = models.ForeignKey(
-        Pupil, on_delete=models.CASCADE, related_name="results", db_index=False
-    )
+    pupil = models.ForeignKey(Pupil, related_name="results", **BULK_LINK)
     window = models.ForeignKey(AssessmentWindow, on_delete=models.CASCADE, related_name="results")
     score = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
     standard = models.CharField(max_length=3, choices=TeacherAssessment.choices, blank=True)

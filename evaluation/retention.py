@@ -9,7 +9,7 @@ from accounts.models import AuditAction
 from programmes.models import ComparisonSchool, Enrolment, Programme
 from schools.models import School
 
-from . import reports
+from . import reports, staging
 from .models import (
     AssessmentUpload,
     AssessmentWindow,
@@ -46,6 +46,7 @@ def _delete_pupil_years(where: str, params: dict) -> int:
 
 
 def _delete_orphan_pupils() -> int:
+    staging.hold_pupils(exclusive=True)
     return _run(
         f"DELETE FROM {P} WHERE NOT EXISTS (SELECT 1 FROM {R} r WHERE r.pupil_id = {P}.id) "
         f"AND NOT EXISTS (SELECT 1 FROM {PY} y WHERE y.pupil_id = {P}.id)",

@@ -24,7 +24,6 @@ from .models import AssessmentUpload, AssessmentWindow, UploadStatus, academic_y
 from .upload_file import UnreadableFile, read_rows
 from .validation import ResultsValidator, RowError
 
-PROGRESS_EVERY = 20_000
 logger = logging.getLogger(__name__)
 
 
@@ -94,14 +93,18 @@ class _Check:
         self.size = max(upload.file.size, 1)
 
     def lines(self, keep: BinaryIO):
-        """Staged lines for every clean row, also written (gzipped) to `keep`."""
+        """Staged lines for every clean row, a chunk of the file at a time, also written
+        (gzipped) to `keep`."""
         with gzip.open(keep, "wt", encoding="utf-8", compresslevel=1) as kept:
-            for count, row in enumerate(self.validator.clean(read_rows(self.file)), start=1):
-                line = staging.tsv_line(row)
-                kept.write(line)
-                if count % PROGRESS_EVERY == 0:
-                    report_progress(self.upload, int(90 * min(self.file.tell() / self.size, 1)))
-                yield line
+            for rows in self.validator.clean_chunks(read_rows(self.file)):
+                text = "".join(map(staging.tsv_line, rows))
+                kept.write(text)
+                report_progress(self.upload, int(90 * self._share_read()))
+                yield text
+
+    def _share_read(self) -> float:
+        # The reader closes the file when it reaches the end.
+        return 1.0 if self.file.closed else min(self.file.tell() / self.size, 1)
 
     def close(self) -> None:
         self.file.close()
@@ -243,6 +246,7 @@ def upload_import(*, upload: AssessmentUpload) -> None:
         with transaction.atomic():
             # One import at a time per programme: their merges would otherwise interleave.
             programme = Programme.objects.select_for_update().get(pk=upload.window.programme_id)
+            staging.hold_pupils()
             with upload.staged.open("rb") as kept, gzip.open(kept, "rt", encoding="utf-8") as lines:
                 staging.stage(lines)
             outside = staging.staged_outside(programme.pk)

@@ -20,6 +20,9 @@ from .models import (
 from .validation import CleanRow
 
 STAGING = "assessment_staging"
+# The staged rows with their pupil's id, once every pupil exists.
+LINKED = "assessment_staging_linked"
+PUPILS_LOCK = (7_202_512, 0)  # advisory lock: "pupils are being linked to, or deleted"
 BATCH = 10_000
 
 P = Pupil._meta.db_table
@@ -50,27 +53,28 @@ def tsv_line(row: CleanRow) -> str:
 
 def _parse_line(line: str) -> tuple:
     """A staged line back into values, for SQLite, which has no COPY."""
-    row, upn_hash, school, year, disadvantaged, send, eal, gender, score, standard = line.rstrip(
-        "\n"
-    ).split("\t")
+    row, upn_hash, school, year, disadvantaged, send, eal, gender, score, standard = line.split(
+        "\t"
+    )
     return (
         int(row), upn_hash, int(school), int(year), disadvantaged == "t", send,
         None if eal == NULL else eal == "t", gender, None if score == NULL else score, standard,
     )  # fmt: skip
 
 
-class _LineReader:
-    """A file-like view of an iterator of text lines, for COPY to pull from in large reads."""
+class _TextReader:
+    """A file-like view of an iterator of pieces of text, for COPY to pull from in large
+    reads."""
 
-    def __init__(self, lines: Iterable[str]):
-        self.lines = iter(lines)
+    def __init__(self, texts: Iterable[str]):
+        self.texts = iter(texts)
         self.pending = ""
 
     def read(self, size: int = -1) -> str:
         parts, length = [self.pending], len(self.pending)
-        for line in self.lines:
-            parts.append(line)
-            length += len(line)
+        for text in self.texts:
+            parts.append(text)
+            length += len(text)
             if 0 <= size <= length:
                 break
         data = "".join(parts)
@@ -85,16 +89,19 @@ class _LineReader:
 
 def _create(cursor, postgres: bool) -> None:
     cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
+    # Hashes compare bytes, as the pupil table's do (see Pupil.upn_hash).
+    collate = ' COLLATE "C"' if postgres else ""
     cursor.execute(
-        f"CREATE TEMPORARY TABLE {STAGING} (row_no integer, upn_hash varchar(64), "
+        f"CREATE TEMPORARY TABLE {STAGING} (row_no integer, upn_hash varchar(64){collate}, "
         "school_id bigint, year_group smallint, disadvantaged boolean, send varchar(1), "
         "eal boolean, gender varchar(1), score numeric(6, 1), standard varchar(3))"
         + (" ON COMMIT DROP" if postgres else "")
     )
 
 
-def stage(lines: Iterable[str]) -> None:
-    """Load staged lines (see tsv_line) into a fresh staging table; call in a transaction."""
+def stage(texts: Iterable[str]) -> None:
+    """Load staged text (lines from tsv_line, any number of whole lines to a piece) into a
+    fresh staging table; call in a transaction."""
     postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         _create(cursor, postgres)
@@ -102,19 +109,30 @@ def stage(lines: Iterable[str]) -> None:
             # The merge joins the staged rows to a million pupils: let them hash in memory.
             cursor.execute("SET LOCAL work_mem = '128MB'")
             cursor.cursor.copy_expert(
-                f"COPY {STAGING} FROM STDIN WITH (FORMAT text)", _LineReader(lines), size=1 << 20
+                f"COPY {STAGING} FROM STDIN WITH (FORMAT text)", _TextReader(texts), size=1 << 20
             )
             cursor.execute(f"ANALYZE {STAGING}")
         else:
             insert = f"INSERT INTO {STAGING} VALUES ({', '.join(['%s'] * 10)})"
             batch = []
-            for line in lines:
+            for line in (line for text in texts for line in text.splitlines()):
                 batch.append(_parse_line(line))
                 if len(batch) == BATCH:
                     cursor.executemany(insert, batch)
                     batch = []
             cursor.executemany(insert, batch)
-        cursor.execute(f"CREATE INDEX {STAGING}_hash ON {STAGING} (upn_hash)")
+
+
+def hold_pupils(*, exclusive: bool = False) -> None:
+    """Results and pupil years link to pupils without a database constraint (see
+    evaluation.models). An import holds this lock shared from before it looks its pupils up
+    until it commits; whatever deletes pupils holds it exclusively, so that no pupil is
+    deleted while an import links to it. (SQLite lets one writer at a time in any case.)"""
+    if connection.vendor != "postgresql":
+        return
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s, %s)", PUPILS_LOCK)
 
 
 def staged_outside(programme_id: int, limit: int = 500) -> list[tuple[int, int]]:
@@ -181,11 +199,17 @@ class Merge:
             ]  # fmt: skip
 
     def apply(self) -> None:
-        joined = f"{STAGING} s JOIN {P} p ON p.upn_hash = s.upn_hash"
+        # The validator lets a pupil into a file once; rows go in index order, so that each
+        # index is written page by page rather than all over.
         self._run(
-            f"INSERT INTO {P} (upn_hash, first_upload_id) SELECT DISTINCT s.upn_hash, "
-            f"%(upload)s FROM {STAGING} s WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {P} p WHERE p.upn_hash = s.upn_hash)"
+            f"INSERT INTO {P} (upn_hash, first_upload_id) SELECT s.upn_hash, %(upload)s "
+            f"FROM {STAGING} s WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {P} p WHERE p.upn_hash = s.upn_hash) ORDER BY s.upn_hash"
+        )
+        self._run(f"DROP TABLE IF EXISTS {LINKED}")
+        self._run(
+            f"CREATE TEMPORARY TABLE {LINKED} AS SELECT s.*, p.id AS pupil_id "
+            f"FROM {STAGING} s JOIN {P} p ON p.upn_hash = s.upn_hash"
         )
         self._merge(
             table=PY,
@@ -193,12 +217,11 @@ class Merge:
             revision_key="pupil_year_id",
             fields=self.year_fields,
             revision_fields=["school_id", "year_group", "disadvantaged", "send", "eal", "gender"],
-            match="t.pupil_id = p.id AND t.academic_year = %(year)s",
-            insert_fields={"pupil_id": "p.id", "academic_year": "%(year)s",
+            match="t.pupil_id = s.pupil_id AND t.academic_year = %(year)s",
+            insert_fields={"pupil_id": "s.pupil_id", "academic_year": "%(year)s",
                            "school_id": "s.school_id", "year_group": "s.year_group",
                            "disadvantaged": "s.disadvantaged", "send": "s.send",
                            "eal": "s.eal", "gender": "COALESCE(s.gender, '')"},
-            joined=joined,
         )  # fmt: skip
         self._merge(
             table=R,
@@ -206,30 +229,31 @@ class Merge:
             revision_key="result_id",
             fields=self.result_fields,
             revision_fields=["score", "standard"],
-            match="t.pupil_id = p.id AND t.window_id = %(window)s",
-            insert_fields={"pupil_id": "p.id", "window_id": "%(window)s", "score": "s.score",
-                           "standard": "COALESCE(s.standard, '')"},
-            joined=joined,
+            match="t.pupil_id = s.pupil_id AND t.window_id = %(window)s",
+            insert_fields={"pupil_id": "s.pupil_id", "window_id": "%(window)s",
+                           "score": "s.score", "standard": "COALESCE(s.standard, '')"},
         )  # fmt: skip
+        self._run(f"DROP TABLE {LINKED}")
 
     def _merge(self, *, table, revisions, revision_key, fields, revision_fields, match,
-               insert_fields, joined) -> None:  # fmt: skip
+               insert_fields) -> None:  # fmt: skip
         changed = self._changed(fields, "t")
         kept = ", ".join(f"t.{field}" for field in revision_fields)
         self._run(
             f"INSERT INTO {revisions} (upload_id, {revision_key}, {', '.join(revision_fields)}, "
             f"previous_upload_id) SELECT %(upload)s, t.id, {kept}, t.upload_id "
-            f"FROM {joined} JOIN {table} t ON {match} WHERE {changed}"
+            f"FROM {LINKED} s JOIN {table} t ON {match} WHERE {changed}"
         )
         assignments = ", ".join(f"{field} = s.{field}" for field in fields)
         self._run(
-            f"UPDATE {table} AS t SET {assignments}, upload_id = %(upload)s FROM {joined} "
+            f"UPDATE {table} AS t SET {assignments}, upload_id = %(upload)s FROM {LINKED} s "
             f"WHERE {match} AND ({changed})"
         )
         columns, values = ", ".join(insert_fields), ", ".join(insert_fields.values())
         self._run(
             f"INSERT INTO {table} ({columns}, upload_id) SELECT {values}, %(upload)s "
-            f"FROM {joined} WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {match})"
+            f"FROM {LINKED} s WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {match}) "
+            "ORDER BY s.pupil_id"
         )
 
 
@@ -237,6 +261,7 @@ def roll_back(upload: AssessmentUpload) -> None:
     """Undo everything an upload wrote; call inside a transaction, and only for the latest
     upload of its programme's academic year (so nothing later builds on it)."""
     params = {"upload": upload.pk}
+    hold_pupils(exclusive=True)
     statements = [
         f"DELETE FROM {R} WHERE upload_id = %(upload)s AND id NOT IN "
         f"(SELECT result_id FROM {RR} WHERE upload_id = %(upload)s)",

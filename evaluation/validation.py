@@ -13,9 +13,10 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from operator import mul
+from itertools import islice
 from typing import NamedTuple
 
+import numpy as np
 from django.conf import settings
 from stdnum.gb import upn as upn_rule
 
@@ -132,24 +133,30 @@ def _masked(upn: str) -> str:
     return upn[:4] + "…" if len(upn) > 4 else upn
 
 
-UPN_INDEX = {char: index for index, char in enumerate(UPN_ALPHABET)}
-DIGIT_WEIGHTS = tuple(range(2, 13))
-# The check letter weighs each of the last 12 characters by its place (2 to 13) and its place
-# in the alphabet; a digit d is at 23 + d. With the 11 digits read as bytes (48 + d), the sum
-# is sum(w * byte) - 48 * 77 + 23 * 77 plus 13 times the last character's place.
-DIGITS_OFFSET = 23 * sum(DIGIT_WEIGHTS) - 48 * sum(DIGIT_WEIGHTS)
+UPN_CODES = np.array([ord(char) for char in UPN_ALPHABET])
+# Place in the alphabet of each ASCII character, -1 for those a UPN cannot end with.
+UPN_PLACE = np.full(128, -1)
+UPN_PLACE[UPN_CODES] = np.arange(len(UPN_ALPHABET))
+DIGIT_WEIGHTS = np.arange(2, 13)
+VALID_LA_CODES = np.array(sorted(LA_CODES))
 
 
-def _upn_is_valid(upn: str) -> bool:
-    """python-stdnum's rule (tests check they agree), in a form fast enough for a million
-    rows: this runs once a row."""
-    if len(upn) != 13 or not upn[1:12].isdigit() or int(upn[1:4]) not in LA_CODES:
-        return False
-    last = UPN_INDEX.get(upn[12])
-    if last is None:
-        return False
-    total = DIGITS_OFFSET + sum(map(mul, DIGIT_WEIGHTS, upn[1:12].encode())) + 13 * last
-    return UPN_ALPHABET[total % 23] == upn[0]
+def _valid_upns(upns: list[str]) -> np.ndarray:
+    """Which UPNs are well formed, by python-stdnum's rule (tests check they agree), for a
+    whole batch at once: a file can hold a million. The check letter weighs each of the last
+    12 characters by its place (2 to 13) and its place in the alphabet, where digit d is at
+    23 + d."""
+    count = len(upns)
+    lengths = np.fromiter(map(len, upns), dtype=np.int64, count=count)
+    codes = np.array(upns, dtype="U13").view(np.uint32).reshape(count, 13).astype(np.int64)
+    digits = codes[:, 1:12] - ord("0")
+    all_digits = ((digits >= 0) & (digits <= 9)).all(axis=1)
+    la_ok = np.isin(digits[:, :3] @ np.array([100, 10, 1]), VALID_LA_CODES)
+    last = UPN_PLACE[np.minimum(codes[:, 12], 127)]
+    total = 23 * DIGIT_WEIGHTS.sum() + digits @ DIGIT_WEIGHTS + 13 * last
+    return (
+        (lengths == 13) & all_digits & la_ok & (last >= 0) & (UPN_CODES[total % 23] == codes[:, 0])
+    )
 
 
 def _upn_problem(upn: str) -> str:
@@ -162,16 +169,70 @@ def _upn_problem(upn: str) -> str:
     return "the UPN's check letter does not match the rest: is it mistyped?"
 
 
+def _read_year_group(text: str) -> tuple:
+    year_group = YEAR_GROUPS.get(text.replace(" ", "").lower())
+    if year_group is None:
+        return None, 'a year group is R or 1 to 13 ("Year 6", "Y6" and "6" all work)'
+    return year_group, None
+
+
+def _read_disadvantaged(text: str) -> tuple:
+    value = YES_NO.get(text.lower())
+    return (None, "should be Y or N") if value is None else (value, None)
+
+
+def _read_send(text: str) -> tuple:
+    send = SEND.get(text.lower())
+    if send is None:
+        return None, "should be N (none), K (SEN support) or E (EHC plan)"
+    return send, None
+
+
+def _read_eal(text: str) -> tuple:
+    return (None, None) if not text else _read_disadvantaged(text)
+
+
+def _read_gender(text: str) -> tuple:
+    gender = GENDERS.get(text.lower())
+    return (None, "should be M or F") if gender is None else (gender, None)
+
+
+def _read_standard(text: str) -> tuple:
+    standard = STANDARDS.get(text.lower(), "") if text else ""
+    return ("", "should be PKF, WTS, EXS or GDS") if text and not standard else (standard, None)
+
+
+class _Readings(dict):
+    """A field's value for each distinct text, worked out once (a file repeats a few values,
+    Y, N, Year 6, 104, over a million rows); `problems` holds why a text has none."""
+
+    def __init__(self, read):
+        super().__init__()
+        self.read = read
+        self.problems: dict[str, str] = {}
+
+    def __missing__(self, text: str):
+        value, problem = self.read(text)
+        if problem:
+            self.problems[text] = problem
+        self[text] = value
+        return value
+
+
+FIELDS = ("urn", "year_group", "disadvantaged", "send", "eal", "gender", "score", "standard")
+CHUNK = 10_000
+
+
 class ResultsValidator:
     """Turns the rows of a file (header first) into clean rows, collecting every error on
-    the way. Errors beyond the first few hundred go to a temporary file, so memory stays
-    bounded whatever the file holds."""
+    the way. Rows are checked a chunk at a time, column by column. Errors beyond the first few
+    hundred go to a temporary file, so memory stays bounded whatever the file holds."""
 
     def __init__(self, *, window: AssessmentWindow, schools: dict[int, int], only_school_id=None):
         self.window = window
         self.schools = schools  # URN -> school id, for the schools this upload may name
         self.only_school_id = only_school_id
-        self.key = settings.PUPIL_KEY_SECRET.encode()
+        self.mac = hmac.new(settings.PUPIL_KEY_SECRET.encode(), digestmod="sha256")
         self.error_count = 0
         self.rows = 0
         self.shown_errors: list[RowError] = []
@@ -182,6 +243,12 @@ class ResultsValidator:
         self.report_writer.writerow(["Row", "Column", "Value", "Problem"])
         self.columns: Columns | None = None
         self.seen: dict[bytes, int] = {}
+        self.readings = {
+            field: _Readings(read)
+            for field, read in zip(FIELDS, (self._read_urn, _read_year_group,
+                _read_disadvantaged, _read_send, _read_eal, _read_gender, self._read_score,
+                _read_standard), strict=True)
+        }  # fmt: skip
 
     def close(self) -> None:
         self.report.close()
@@ -193,6 +260,11 @@ class ResultsValidator:
         self.report_writer.writerow(error)
 
     def clean(self, rows: Iterable[list[str]]) -> Iterator[CleanRow]:
+        for chunk in self.clean_chunks(rows):
+            yield from chunk
+
+    def clean_chunks(self, rows: Iterable[list[str]]) -> Iterator[list[CleanRow]]:
+        """The clean rows of a chunk of the file at a time."""
         rows = iter(rows)
         try:
             self.columns = Columns.from_header(next(rows, []))
@@ -200,105 +272,112 @@ class ResultsValidator:
             for error in invalid.errors:
                 self.error(error)
             return
+        numbered = enumerate(rows, start=2)
+        while chunk := list(islice(numbered, CHUNK)):
+            yield self._clean_chunk(chunk)
+
+    def _texts(self, chunk: list) -> tuple[list[int], dict[str, list[str]]]:
+        """Row numbers and each column's texts, blank rows left out."""
         positions = self.columns.positions
         width = max(positions.values()) + 1
-        for number, cells in enumerate(rows, start=2):
-            if len(cells) < width:
-                cells = cells + [""] * (width - len(cells))
-            values = {field: cells[position].strip() for field, position in positions.items()}
-            if not any(values.values()):
-                continue  # a blank row
-            self.rows += 1
-            row = self._check(number, values)
-            if row is not None:
-                yield row
+        cells = [c if len(c) >= width else c + [""] * (width - len(c)) for _, c in chunk]
+        columns = list(zip(*cells, strict=False))  # rows longer than the header's are fine
+        texts = {field: list(map(str.strip, columns[p])) for field, p in positions.items()}
+        numbers = [number for number, _ in chunk]
+        # Only a row without a UPN can be blank.
+        blank = {
+            i for i, upn in enumerate(texts["upn"])
+            if not upn and not any(column[i] for column in texts.values())
+        }  # fmt: skip
+        if blank:
+            kept = [i for i in range(len(numbers)) if i not in blank]
+            texts = {field: [column[i] for i in kept] for field, column in texts.items()}
+            numbers = [numbers[i] for i in kept]
+        return numbers, texts
+
+    def _digests(self, upns: list[str]) -> list[bytes]:
+        """The keyed hash of each well-formed UPN, b"" for the others."""
+        mac = self.mac
+        digests = []
+        for upn, valid in zip(upns, _valid_upns(upns).tolist(), strict=True):
+            if valid:
+                keyed = mac.copy()
+                keyed.update(upn.encode())
+                digests.append(keyed.digest())
+            else:
+                digests.append(b"")
+        return digests
+
+    def _clean_chunk(self, chunk: list) -> list[CleanRow]:
+        numbers, texts = self._texts(chunk)
+        self.rows += len(numbers)
+        upns = [upn.replace(" ", "").upper() for upn in texts["upn"]]
+        digests = self._digests(upns)
+        seen = self.seen
+        pairs = zip(digests, numbers, strict=True)
+        firsts = [seen.setdefault(digest, n) if digest else None for digest, n in pairs]
+        bad = {i for i, (first, n) in enumerate(zip(firsts, numbers, strict=True)) if first != n}
+        values = []
+        for field, read in self.readings.items():
+            column = texts.get(field) or [""] * len(numbers)
+            values.append(list(map(read.__getitem__, column)))
+            if read.problems:
+                bad.update(i for i, text in enumerate(column) if text in read.problems)
+        score, standard = values[-2], values[-1]
+        pairs = enumerate(zip(score, standard, strict=True))
+        neither = {i for i, (s, t) in pairs if s is None and not t}
+        rows = list(map(CleanRow, numbers, map(bytes.hex, digests), *values))
+        if not bad and not neither:
+            return rows
+        for i in sorted(bad | neither):
+            if i in bad:
+                self._report_row(numbers[i], upns[i], firsts[i], texts, i)
+            else:
+                field = "score" if "score" in self.columns.names else "standard"
+                self._fail(numbers[i], field, "", "the row has neither a score nor a standard")
+        return [row for i, row in enumerate(rows) if i not in bad and i not in neither]
 
     def _fail(self, number: int, field: str, value: str, reason: str) -> None:
         self.error(RowError(number, self.columns.names[field], value, reason))
 
-    def _check(self, number: int, values: dict[str, str]) -> CleanRow | None:
-        errors_before = self.error_count
-        fail = self._fail
-        upn = values["upn"].replace(" ", "").upper()
-        digest = b""
-        if _upn_is_valid(upn):
-            digest = hmac.digest(self.key, upn.encode(), "sha256")
-            if digest in self.seen:
-                reason = f"the same pupil is already on row {self.seen[digest]}"
-                fail(number, "upn", _masked(upn), reason)
-            else:
-                self.seen[digest] = number
-        else:
-            fail(number, "upn", _masked(upn), _upn_problem(upn) if upn else "is empty")
+    def _report_row(self, number: int, upn: str, first: int | None, texts, i: int) -> None:
+        """Every error of row i of a chunk, in the order of the fields."""
+        if first is None:
+            self._fail(number, "upn", _masked(upn), _upn_problem(upn) if upn else "is empty")
+        elif first != number:
+            self._fail(number, "upn", _masked(upn), f"the same pupil is already on row {first}")
+        for field in FIELDS:
+            if field in texts and texts[field][i] in self.readings[field].problems:
+                text = texts[field][i]
+                self._fail(number, field, text, self.readings[field].problems[text])
 
-        urn = values["urn"]
+    def _read_urn(self, urn: str) -> tuple:
         school_id = self.schools.get(int(urn)) if urn.isdigit() else None
         if school_id is None:
             real = urn.isdigit() and len(urn) == 6
-            reason = "is not a school in this programme" if real else "a URN is a 6-digit number"
-            fail(number, "urn", urn, reason)
-        elif self.only_school_id is not None and school_id != self.only_school_id:
-            fail(number, "urn", urn, "you can upload results for your own school only")
+            return (
+                None,
+                "is not a school in this programme" if real else "a URN is a 6-digit number",
+            )
+        if self.only_school_id is not None and school_id != self.only_school_id:
+            return None, "you can upload results for your own school only"
+        return school_id, None
 
-        year_group = YEAR_GROUPS.get(values["year_group"].replace(" ", "").lower())
-        if year_group is None:
-            reason = 'a year group is R or 1 to 13 ("Year 6", "Y6" and "6" all work)'
-            fail(number, "year_group", values["year_group"], reason)
-        disadvantaged = YES_NO.get(values["disadvantaged"].lower())
-        if disadvantaged is None:
-            fail(number, "disadvantaged", values["disadvantaged"], "should be Y or N")
-        send = SEND.get(values.get("send", "").lower())
-        if send is None:
-            reason = "should be N (none), K (SEN support) or E (EHC plan)"
-            fail(number, "send", values["send"], reason)
-        eal = None
-        if values.get("eal"):
-            eal = YES_NO.get(values["eal"].lower())
-            if eal is None:
-                fail(number, "eal", values["eal"], "should be Y or N")
-        gender = GENDERS.get(values.get("gender", "").lower())
-        if gender is None:
-            fail(number, "gender", values["gender"], "should be M or F")
-        score = self._score(number, values.get("score", ""))
-        standard = ""
-        if values.get("standard"):
-            standard = STANDARDS.get(values["standard"].lower(), "")
-            if not standard:
-                fail(number, "standard", values["standard"], "should be PKF, WTS, EXS or GDS")
-        if self.error_count > errors_before:
-            return None
-        if score is None and not standard:
-            field = "score" if "score" in self.columns.names else "standard"
-            fail(number, field, "", "the row has neither a score nor a standard")
-            return None
-        return CleanRow(
-            number, digest.hex(), school_id, year_group, disadvantaged, send, eal, gender,
-            score, standard,
-        )  # fmt: skip
-
-    def _score(self, number: int, text: str) -> Decimal | None:
+    def _read_score(self, text: str) -> tuple:
         if not text:
-            return None
+            return None, None
         try:
             score = Decimal(text)
             if not score.is_finite():
                 raise InvalidOperation
         except InvalidOperation:
-            self._fail(number, "score", text, "is not a number")
-            return None
+            return None, "is not a number"
         low, high = self.window.scale_min, self.window.scale_max
         if not low <= score <= high:
-            self._fail(
-                number,
-                "score",
-                text,
-                f"is outside this assessment's scale, {_plain(low)} to {_plain(high)}",
-            )
-            return None
+            return None, f"is outside this assessment's scale, {_plain(low)} to {_plain(high)}"
         if score != score.quantize(TENTH):
-            self._fail(number, "score", text, "has more than one decimal place")
-            return None
-        return score.quantize(TENTH)
+            return None, "has more than one decimal place"
+        return score.quantize(TENTH), None
 
     def report_bytes(self) -> bytes:
         self.report.seek(0)

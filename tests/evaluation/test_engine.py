@@ -287,3 +287,42 @@ def test_ranks_agree_with_a_plain_count_on_random_data():
         same_key = values[keys == keys[i]]
         below, equal = (same_key < values[i]).sum(), (same_key == values[i]).sum()
         assert ranks[i] == below + (equal + 1) / 2
+
+
+def test_sums_of_schools_add_up_to_those_of_every_scope_a_school_is_in():
+    """Sums are taken once per school and year group, then added up to each scope: they
+    agree with sums taken straight over each scope's pupils, with a school in two work groups,
+    one in none, and a scope with no pupils."""
+    rng = np.random.default_rng(11)
+    n = 400
+    school = rng.choice([3, 8, 21, 40], n)
+    year = rng.integers(0, 14, n)
+    value = rng.integers(80, 121, n).astype(float)
+    flag = (value >= 100).astype(float)
+    masks = {"all": np.ones(n, bool), "disadvantaged": rng.random(n) < 0.3}
+    work_groups = engine.Membership(
+        "work_group", [(1, "A"), (2, "B"), (3, "C")], [[3, 8], [8, 21], [99]]
+    )
+    schools, at = np.unique(school, return_inverse=True)
+    by_school = engine.Sums.of_rows(at * engine.YEARS + year, len(schools) * engine.YEARS,
+                                    masks, value, (flag,))  # fmt: skip
+    summed = by_school.regrouped(*work_groups.cells(schools))
+
+    rows, number = work_groups.rows(school, np.arange(n))
+    keys = np.concatenate([number * engine.YEARS + year[rows],
+                           number * engine.YEARS + engine.ALL_YEARS])  # fmt: skip
+    rows = np.concatenate([rows, rows])
+    direct = engine.Sums.of_rows(keys, 3 * engine.YEARS, {g: m[rows] for g, m in masks.items()},
+                                 value[rows], (flag[rows],))  # fmt: skip
+    for group in masks:
+        np.testing.assert_allclose(summed.n[group], direct.n[group])
+        np.testing.assert_allclose(summed.mean(group), direct.mean(group), equal_nan=True)
+        np.testing.assert_allclose(summed.sd(group), direct.sd(group), equal_nan=True)
+        np.testing.assert_allclose(summed.share(group, 0), direct.share(group, 0), equal_nan=True)
+    # Work group B's pupils in all year groups: by hand, those of schools 8 and 21.
+    in_b = np.isin(school, [8, 21])
+    assert summed.n["all"][1 * engine.YEARS + engine.ALL_YEARS] == in_b.sum()
+    assert summed.mean("all")[1 * engine.YEARS + engine.ALL_YEARS] == pytest.approx(
+        value[in_b].mean()
+    )
+    assert summed.n["all"][2 * engine.YEARS : 3 * engine.YEARS].sum() == 0

@@ -210,6 +210,30 @@ def test_it_skips_blank_rows_and_numbers_rows_as_a_spreadsheet_does():
     assert errors == [(5, "Score", "x", "is not a number")]
 
 
+def test_it_reads_a_file_in_chunks_as_if_it_were_one(monkeypatch):
+    """Rows are checked a chunk at a time: a pupil named again in a later chunk, blank rows
+    and errors on either side of a chunk's edge come out as from a single pass."""
+    monkeypatch.setattr("evaluation.validation.CHUNK", 2)
+    rows = [
+        _row(),
+        [],
+        _row(upn=make_upn(2), year="Y14"),
+        _row(upn=make_upn(3)),
+        _row(score="99"),
+        _row(upn=make_upn(2), pp="maybe", score=""),
+        _row(upn=make_upn(4), score=""),
+    ]
+    clean, errors = _check(rows)
+    assert [row.row for row in clean] == [2, 5]
+    assert errors == [
+        (4, "Year group", "Y14", 'a year group is R or 1 to 13 ("Year 6", "Y6" and "6" all work)'),
+        (6, "UPN", make_upn(1)[:4] + "…", "the same pupil is already on row 2"),
+        (7, "UPN", make_upn(2)[:4] + "…", "the same pupil is already on row 4"),
+        (7, "Disadvantaged", "maybe", "should be Y or N"),
+        (8, "Score", "", "the row has neither a score nor a standard"),
+    ]
+
+
 def test_it_reports_every_error_but_keeps_only_the_first_in_memory():
     validator = ResultsValidator(window=AssessmentWindow(), schools=SCHOOLS)
     rows = [[make_upn(n), str(URN), "2", "N", "", "1"] for n in range(1200)]
@@ -227,7 +251,7 @@ def test_its_fast_upn_rule_agrees_with_python_stdnum():
 
     from stdnum.gb import upn as stdnum_upn
 
-    from evaluation.validation import UPN_ALPHABET, _upn_is_valid
+    from evaluation.validation import UPN_ALPHABET, _valid_upns
 
     rng = random.Random(5)
     candidates = []
@@ -238,6 +262,15 @@ def test_its_fast_upn_rule_agrees_with_python_stdnum():
         candidates.append(first + body + last)
         if last in UPN_ALPHABET:
             candidates.append(stdnum_upn.calc_check_digit(body + last) + body + last)
-    assert sum(stdnum_upn.is_valid(c) for c in candidates) > 5_000
-    for candidate in candidates:
-        assert _upn_is_valid(candidate) == stdnum_upn.is_valid(candidate), candidate
+    # Not UPNs at all (the rule sees UPNs upper-cased): too short or long, a letter or
+    # another script's digit inside.
+    candidates += [
+        "",
+        "A",
+        "A20100000001" + "Z" * 5,
+        "A2010000X0012",
+        "A٣01000000012",
+    ]
+    expected = [stdnum_upn.is_valid(candidate) for candidate in candidates]
+    assert sum(expected) > 5_000
+    assert _valid_upns(candidates).tolist() == expected
