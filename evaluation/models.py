@@ -4,10 +4,12 @@ from django.urls import reverse
 
 # PostgreSQL checks a foreign key by a trigger once per written row (about 9 microseconds); on
 # a million-row import the checks of the pupil links alone took longer than all the writing.
-# The links that imports write in bulk are therefore not database constraints. Which upload
-# wrote a row is provenance, read only to roll an upload back (by a scan: not indexed either),
-# and uploads are never deleted. A pupil is only deleted under the lock that imports hold
-# while they link results to pupils (staging.hold_pupils), and the ORM still cascades.
+# So the links to pupils are not database constraints: a pupil is only ever deleted by this
+# app's own SQL (retention, rollback), under the lock that imports hold while they link
+# results to pupils (staging.hold_pupils), and the ORM still cascades. Schools and windows
+# can be deleted in the admin, so links to them keep their constraints. Which upload wrote a
+# row is provenance, read only to roll an upload back (a scan: not indexed either), and
+# uploads are never deleted.
 PROVENANCE = {"on_delete": models.SET_NULL, "null": True, "db_constraint": False, "db_index": False}
 BULK_LINK = {"on_delete": models.CASCADE, "db_constraint": False, "db_index": False}
 
