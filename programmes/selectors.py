@@ -168,7 +168,7 @@ def strand_uptake_for(*, strand: InterventionStrand) -> list[tuple[Enrolment, St
 def funder_report(*, programme: Programme) -> dict:
     """What a funder asks of a programme: reach, KPIs against targets, money and SLE time,
     CPD, and (from the evaluation) attainment, gaps and effect sizes."""
-    from workgroups.selectors import cpd_coverage
+    from workgroups.selectors import cpd_counts
 
     return {
         "schools": programme.enrolments.count(),
@@ -178,6 +178,6 @@ def funder_report(*, programme: Programme) -> dict:
         "budget": budget(programme=programme),
         "sle_days": sle_days(programme=programme),
         "visits": programme.visits.count(),
-        "cpd": cpd_coverage(programme=programme),
+        "cpd": cpd_counts(programme=programme),
         "events": programme.events.count(),
     }

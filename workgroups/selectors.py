@@ -87,19 +87,20 @@ def register(*, event: Event) -> list[tuple[StaffMember, bool | None]]:
 
 
 @dataclass(frozen=True)
-class CpdCoverage:
-    launch: date | None
+class CpdCounts:
     staff_count: int
+    trained_count: int
+
+
+@dataclass(frozen=True)
+class CpdCoverage(CpdCounts):
+    launch: date | None
     untrained: list[StaffMember]
 
-    @property
-    def trained_count(self) -> int:
-        return self.staff_count - len(self.untrained)
 
-
-def cpd_coverage(*, programme, school=None) -> CpdCoverage:
-    """Current CPD staff of the programme's schools who have not yet been at a launch or
-    catch-up session: the people to book onto catch-up CPD."""
+def _cpd_staff(programme, school=None):
+    """Current CPD staff of the programme's schools, each marked with whether they have been
+    at a launch or catch-up session."""
     had_core = Attendance.objects.filter(
         staff_member=OuterRef("pk"),
         event__programme=programme,
@@ -109,7 +110,22 @@ def cpd_coverage(*, programme, school=None) -> CpdCoverage:
     staff = current_staff().filter(school__enrolments__programme=programme, role__in=CPD_ROLES)
     if school is not None:
         staff = staff.filter(school=school)
-    staff = staff.annotate(had_core_cpd=Exists(had_core))
+    return staff.annotate(had_core_cpd=Exists(had_core))
+
+
+def cpd_counts(*, programme) -> CpdCounts:
+    """How many of those staff there are, and how many are trained: one query, for pages
+    that show the figures only (a programme can have thousands of staff)."""
+    counts = _cpd_staff(programme).aggregate(
+        staff=Count("pk"), trained=Count("pk", filter=Q(had_core_cpd=True))
+    )
+    return CpdCounts(staff_count=counts["staff"], trained_count=counts["trained"])
+
+
+def cpd_coverage(*, programme, school=None) -> CpdCoverage:
+    """Those staff who have not yet been at a launch or catch-up session: the people to book
+    onto catch-up CPD."""
+    staff = _cpd_staff(programme, school)
     launch = programme.events.filter(kind=EventKind.LAUNCH_TRAINING).aggregate(
         first=Min("starts_at")
     )["first"]
@@ -118,8 +134,10 @@ def cpd_coverage(*, programme, school=None) -> CpdCoverage:
         .select_related("school")
         .order_by("school__name", "full_name")
     )
+    staff_count = staff.count()
     return CpdCoverage(
+        staff_count=staff_count,
+        trained_count=staff_count - len(untrained),
         launch=timezone.localtime(launch).date() if launch else None,
-        staff_count=staff.count(),
         untrained=untrained,
     )

@@ -11,7 +11,7 @@ from accounts.access import (
 from evaluation import selectors as evaluation_selectors
 from mathsprog.services import model_update
 from mathsprog.views import form_view
-from workgroups.selectors import cpd_coverage as cpd_coverage_summary
+from workgroups.selectors import cpd_counts
 
 from .. import selectors, services
 from ..forms import AllocationBandForm, CohortForm, KpiForm, ProgrammeForm
@@ -49,7 +49,7 @@ def programme_dashboard(request, slug: str):
             snapshot=report_status.snapshot, programme=programme
         ),
         "uploads": uploads_visible_to(request.user).filter(window__programme=programme)[:5],
-        "cpd": cpd_coverage_summary(programme=programme),
+        "cpd": cpd_counts(programme=programme),
     }
     return render(request, "programmes/dashboard.html", context)
 
