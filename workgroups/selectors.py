@@ -1,7 +1,15 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    Min,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone
 
 from schools.models import School, StaffMember, StaffRole
@@ -101,16 +109,17 @@ class CpdCoverage(CpdCounts):
 def _cpd_staff(programme, school=None):
     """Current CPD staff of the programme's schools, each marked with whether they have been
     at a launch or catch-up session."""
-    had_core = Attendance.objects.filter(
-        staff_member=OuterRef("pk"),
-        event__programme=programme,
-        event__kind__in=CORE_CPD_KINDS,
-        present=True,
-    )
+    # Who has been, found once (IN, which PostgreSQL hashes) rather than looked up for each
+    # member of staff (EXISTS, a scan of the programme's events for each).
+    trained = Attendance.objects.filter(
+        event__programme=programme, event__kind__in=CORE_CPD_KINDS, present=True
+    ).values("staff_member_id")
     staff = current_staff().filter(school__enrolments__programme=programme, role__in=CPD_ROLES)
     if school is not None:
         staff = staff.filter(school=school)
-    return staff.annotate(had_core_cpd=Exists(had_core))
+    return staff.annotate(
+        had_core_cpd=ExpressionWrapper(Q(pk__in=trained), output_field=BooleanField())
+    )
 
 
 def cpd_counts(*, programme) -> CpdCounts:
