@@ -275,3 +275,21 @@ def _rows_for(school, first):
         }
         for k in range(6)
     ]
+
+
+def test_entries_keep_names_with_commas_quotes_and_backslashes_intact(imported, world):
+    """On PostgreSQL the entries go in by COPY, in CSV: a name must survive its quoting."""
+    name = 'St Mary\'s, "Upper" \\ Lower\nSchool'
+    world.school_a.name = name
+    world.school_a.save()
+    ReportSnapshot.objects.all().delete()
+    snapshot = reports.report_compute(programme_id=imported.pk)
+    entry = snapshot.entries.get(
+        kind="attainment", scope_type="school", scope_id=world.school_a.pk,
+        year_group=None, window="baseline",
+    )  # fmt: skip
+    assert entry.figures["scope"]["name"] == name
+    assert (entry.from_window, entry.year_group) == ("", None)
+    assert snapshot.entries.filter(kind="progress").exclude(from_window="").exists()
+    report, _ = reports.compute(imported)
+    assert snapshot.entries.count() == len(report.attainment) + len(report.progress)
