@@ -128,21 +128,23 @@ def ranks_within(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
     if n == 0:
         return np.empty(0)
     # One sort on a combined key (the key, then the value within it) is ten times faster than
-    # lexsort; the span keeps values of one key from reaching into the next.
+    # lexsort; the span keeps values of one key from reaching into the next. Sorted so, each
+    # key's values are together, in key order: a key starts after all the smaller keys' values.
     low = values.min()
     span = values.max() - low + 1.0
-    order = np.argsort(keys * span + (values - low))
-    k, v = keys[order], values[order]
-    new_key = np.ones(n, bool)
-    new_key[1:] = k[1:] != k[:-1]
-    key_start = np.maximum.accumulate(np.where(new_key, np.arange(n), 0))
-    position = np.arange(n) - key_start
-    new_run = new_key.copy()
-    new_run[1:] |= v[1:] != v[:-1]
-    run = np.cumsum(new_run) - 1
-    first, length = position[new_run], np.bincount(run)
+    combined = keys * span + (values - low)
+    order = np.argsort(combined)
+    ordered = combined[order]
+    new_run = np.empty(n, bool)
+    new_run[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new_run[1:])
+    run_start = np.flatnonzero(new_run)  # runs of one key and one value
+    run_length = np.diff(run_start, append=n)
+    count = np.bincount(keys)
+    key_start = np.cumsum(count) - count
+    run_rank = run_start - key_start[keys[order[run_start]]] + (run_length + 1) / 2
     ranks = np.empty(n)
-    ranks[order] = (first + (length - 1) / 2 + 1)[run]
+    ranks[order] = np.repeat(run_rank, run_length)
     return ranks
 
 

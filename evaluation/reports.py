@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import connection, connections, transaction
 from django.db.models import F
 
-from programmes.models import Programme
+from programmes.models import ComparisonSchool, Enrolment, Programme
 from schools.models import School
 from workgroups.models import WorkGroup
 
@@ -66,15 +66,20 @@ def _read(table: str, columns: dict, where: str, params: list) -> dict[str, np.n
 
 
 def _window_rows(window: AssessmentWindow) -> engine.WindowRows:
-    """A window's results with their pupils' details for the year. The two are read apart
-    (each a plain scan) and joined here by pupil: faster than asking the database to join a
-    million rows and send them."""
+    """A window's results with their pupils' details for the year at the programme's schools
+    (of all London's pupils, a programme's 45 schools have a few thousand). The two are read
+    apart (each a plain scan) and joined here by pupil: faster than asking the database to join
+    a million rows and send them."""
     results = _read(Result._meta.db_table, RESULT_COLUMNS, "window_id = %s", [window.pk])
+    schools = (
+        f"SELECT school_id FROM {Enrolment._meta.db_table} WHERE programme_id = %s UNION "
+        f"SELECT school_id FROM {ComparisonSchool._meta.db_table} WHERE programme_id = %s"
+    )
     years = _read(
         PupilYear._meta.db_table,
         YEAR_COLUMNS,
-        "academic_year = %s",
-        [academic_year_of(window.date)],
+        f"academic_year = %s AND school_id IN ({schools})",
+        [academic_year_of(window.date), window.programme_id, window.programme_id],
     )
     order = np.argsort(years["pupil"], kind="stable")
     known = years["pupil"][order]
