@@ -14,6 +14,13 @@ pytestmark = [
 ]
 
 
+def refuse_records(route):
+    if route.request.method == "POST":
+        route.abort("internetdisconnected")
+    else:
+        route.fallback()
+
+
 def test_a_record_written_offline_waits_and_is_sent_once(world, open_as, live_server):
     StaffMemberFactory(school=world.school_a, full_name="Ada Okoro")
     FocusArea.objects.create(programme=world.programme, name="Variation")
@@ -34,7 +41,10 @@ def test_a_record_written_offline_waits_and_is_sent_once(world, open_as, live_se
     page.fill("#id_next_steps", "Plan the next unit together")
     screenshot(page, "visit-form-1024x768")
 
+    # Offline for the page, and (since Chromium can let a reloaded page out for a moment
+    # before its offline emulation applies) no record may reach the server either.
     context.set_offline(True)
+    context.route("**/visits/**", refuse_records)
     page.click("text=Save the record")
     page.wait_for_selector("[data-state='waiting']")
     assert "Waiting to send" in page.inner_text("#outbox")
@@ -46,6 +56,7 @@ def test_a_record_written_offline_waits_and_is_sent_once(world, open_as, live_se
     assert page.is_visible("#visit-form")
     assert RecordOfVisit.objects.count() == 0
 
+    context.unroute("**/visits/**", refuse_records)
     context.set_offline(False)  # the connection returns: the record goes by itself
     page.wait_for_selector("[data-state='sent']", timeout=15_000)
     assert "Sent" in page.inner_text("#outbox")
