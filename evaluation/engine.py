@@ -4,6 +4,7 @@ query or a loop per school. The definitions are on the "How figures are calculat
 (templates/evaluation/method.html); tests check them against figures worked out by hand."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -82,7 +83,8 @@ class Membership:
     scopes: list[tuple[int, str]]  # (id, name)
     school_ids: list[list[int]]
 
-    def _pairs(self) -> tuple[np.ndarray, np.ndarray]:
+    @cached_property
+    def pairs(self) -> tuple[np.ndarray, np.ndarray]:
         """(school id, scope number) of every school in a scope, sorted by school."""
         pairs = [(s, number) for number, ids in enumerate(self.school_ids) for s in ids]
         if not pairs:
@@ -94,7 +96,7 @@ class Membership:
     def rows(self, school: np.ndarray, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(row, scope number) for every row of `index` in a scope, a row once per scope it is
         in. One sorted lookup for all scopes, not a pass per scope: a programme has 1,800."""
-        schools, numbers = self._pairs()
+        schools, numbers = self.pairs
         if not len(schools) or len(index) == 0:
             return np.empty(0, int), np.empty(0, int)
         wanted = school[index]
@@ -109,7 +111,7 @@ class Membership:
         """How the cells of a school-by-year-group table (school i's year y at i * YEARS + y,
         `schools` sorted) add up to this membership's keys: (cell, key) pairs, a cell counting
         towards its scope's year group and its scope's all-years key; and the key count."""
-        pair_schools, numbers = self._pairs()
+        pair_schools, numbers = self.pairs
         at = np.searchsorted(schools, pair_schools)
         inside = at < len(schools)
         inside[inside] = schools[at[inside]] == pair_schools[inside]

@@ -14,7 +14,8 @@ from django.conf import settings
 from django.db import connection, connections, transaction
 from django.db.models import F
 
-from programmes.models import ComparisonSchool, Enrolment, Programme
+from programmes.models import Programme
+from programmes.selectors import TAKING_PART_SQL
 from schools.models import School
 from workgroups.models import WorkGroup
 
@@ -54,7 +55,7 @@ NO_SCORE = -1000000
 logger = logging.getLogger(__name__)
 
 
-def _read(table: str, columns: dict, where: str, params: list) -> dict[str, np.ndarray]:
+def _read(table: str, columns: dict, where: str, params: list | dict) -> dict[str, np.ndarray]:
     select = ", ".join(sql for sql, _ in columns.values())
     sql = f"SELECT {select} FROM {table} WHERE {where}"
     with connection.cursor() as cursor:
@@ -71,15 +72,11 @@ def _window_rows(window: AssessmentWindow) -> engine.WindowRows:
     apart (each a plain scan) and joined here by pupil: faster than asking the database to join
     a million rows and send them."""
     results = _read(Result._meta.db_table, RESULT_COLUMNS, "window_id = %s", [window.pk])
-    schools = (
-        f"SELECT school_id FROM {Enrolment._meta.db_table} WHERE programme_id = %s UNION "
-        f"SELECT school_id FROM {ComparisonSchool._meta.db_table} WHERE programme_id = %s"
-    )
     years = _read(
         PupilYear._meta.db_table,
         YEAR_COLUMNS,
-        f"academic_year = %s AND school_id IN ({schools})",
-        [academic_year_of(window.date), window.programme_id, window.programme_id],
+        f"academic_year = %(year)s AND school_id IN ({TAKING_PART_SQL})",
+        {"year": academic_year_of(window.date), "programme": window.programme_id},
     )
     order = np.argsort(years["pupil"], kind="stable")
     known = years["pupil"][order]

@@ -6,7 +6,8 @@ from django.db import connection, transaction
 
 from accounts.audit import audit
 from accounts.models import AuditAction
-from programmes.models import ComparisonSchool, Enrolment, Programme
+from programmes.models import Programme
+from programmes.selectors import TAKING_PART_SQL
 from schools.models import School
 
 from . import reports, staging
@@ -117,14 +118,8 @@ def programme_pupil_data_delete(*, actor, programme: Programme) -> dict:
             if field:
                 field.delete(save=False)
     uploads.update(status=UploadStatus.DELETED, error_report=None, errors=[], file="", staged="")
-    schools = (
-        f"SELECT e.school_id FROM {Enrolment._meta.db_table} e "
-        "WHERE e.programme_id = %(programme)s "
-        f"UNION SELECT c.school_id FROM {ComparisonSchool._meta.db_table} c "
-        "WHERE c.programme_id = %(programme)s"
-    )
     pupil_years = _delete_pupil_years(
-        f"y.school_id IN ({schools}) AND NOT EXISTS "
+        f"y.school_id IN ({TAKING_PART_SQL}) AND NOT EXISTS "
         f"(SELECT 1 FROM {R} r WHERE r.pupil_id = y.pupil_id)",
         params,
     )

@@ -19,6 +19,7 @@ from schools.models import LocalAuthority, RecordOfVisit
 from .models import (
     BudgetLine,
     Cohort,
+    ComparisonSchool,
     Enrolment,
     InterventionStrand,
     Programme,
@@ -26,6 +27,13 @@ from .models import (
     StrandUptake,
 )
 
+# The ids of the schools taking part in programme %(programme)s, enrolled or compared with it,
+# for set-based SQL over pupil data. Table names from the models; the programme a parameter.
+TAKING_PART_SQL = (
+    f"SELECT school_id FROM {Enrolment._meta.db_table} WHERE programme_id = %(programme)s "  # noqa: S608
+    f"UNION SELECT school_id FROM {ComparisonSchool._meta.db_table} "
+    "WHERE programme_id = %(programme)s"
+)
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=12, decimal_places=2))
 
 
