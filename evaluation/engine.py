@@ -62,6 +62,10 @@ class WindowRows:
             return np.nan_to_num(self.score, nan=-np.inf) >= self.higher
         return self.code == CODES["GDS"]
 
+    def behind(self, index: np.ndarray) -> dict[str, np.ndarray]:
+        """For each of GAPS, whether each pupil of `index` is in the group behind."""
+        return {"disadvantaged": self.disadvantaged[index], "send": self.send[index]}
+
     def masks(self, index: np.ndarray) -> dict[str, np.ndarray]:
         disadvantaged, send = self.disadvantaged[index], self.send[index]
         eal, gender = self.eal[index], self.gender[index]
@@ -93,17 +97,22 @@ class Membership:
         order = np.argsort(schools, kind="stable")
         return schools[order], numbers[order]
 
-    def rows(self, school: np.ndarray, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def rows(self, schools: np.ndarray, at: np.ndarray, index: np.ndarray):
         """(row, scope number) for every row of `index` in a scope, a row once per scope it is
-        in. One sorted lookup for all scopes, not a pass per scope: a programme has 1,800."""
-        schools, numbers = self.pairs
-        if not len(schools) or len(index) == 0:
+        in; `schools` are the rows' schools (sorted, distinct) and `at` each row's place among
+        them. Looked up once per school, then gathered: a programme has 1,800 schools and a
+        million rows."""
+        pair_schools, numbers = self.pairs
+        if not len(pair_schools) or len(index) == 0:
             return np.empty(0, int), np.empty(0, int)
-        wanted = school[index]
-        left = np.searchsorted(schools, wanted, "left")
-        counts = np.searchsorted(schools, wanted, "right") - left
+        left = np.searchsorted(pair_schools, schools, "left")
+        in_scopes = np.searchsorted(pair_schools, schools, "right") - left
+        if in_scopes.max() <= 1:  # no school in two scopes: one scope a row at most
+            inside = in_scopes[at] == 1
+            return index[inside], numbers[left[at[inside]]]
+        counts = in_scopes[at]
         rows = np.repeat(index, counts)
-        first = np.repeat(left, counts)
+        first = np.repeat(left[at], counts)
         offset = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
         return rows, numbers[first + offset]
 
@@ -125,26 +134,25 @@ class Membership:
 
 def ranks_within(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
     """1-based rank of each value among those with the same key, ascending, ties sharing the
-    mean of their ranks."""
+    mean of their ranks. Sorted by value, then (stably) by key: fastest when the values come
+    in a few ascending runs, as when the caller takes its rows in value order, since Timsort
+    then only merges the runs, and a key of 16 bits is radix-sorted."""
     n = len(keys)
     if n == 0:
         return np.empty(0)
-    # One sort on a combined key (the key, then the value within it) is ten times faster than
-    # lexsort; the span keeps values of one key from reaching into the next. Sorted so, each
-    # key's values are together, in key order: a key starts after all the smaller keys' values.
-    low = values.min()
-    span = values.max() - low + 1.0
-    combined = keys * span + (values - low)
-    order = np.argsort(combined)
-    ordered = combined[order]
+    order = np.argsort(values, kind="stable")
+    narrow = keys.astype(np.uint16) if keys.max() < 1 << 16 else keys
+    order = order[np.argsort(narrow[order], kind="stable")]
+    ordered_keys, ordered_values = keys[order], values[order]
     new_run = np.empty(n, bool)
     new_run[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=new_run[1:])
+    np.not_equal(ordered_keys[1:], ordered_keys[:-1], out=new_run[1:])
+    new_run[1:] |= ordered_values[1:] != ordered_values[:-1]
     run_start = np.flatnonzero(new_run)  # runs of one key and one value
     run_length = np.diff(run_start, append=n)
     count = np.bincount(keys)
     key_start = np.cumsum(count) - count
-    run_rank = run_start - key_start[keys[order[run_start]]] + (run_length + 1) / 2
+    run_rank = run_start - key_start[ordered_keys[run_start]] + (run_length + 1) / 2
     ranks = np.empty(n)
     ranks[order] = np.repeat(run_rank, run_length)
     return ranks
@@ -196,21 +204,20 @@ class Sums:
         return self._shares[group][flag]
 
 
-def gap_index(keys, size, values, masks) -> np.ndarray:
-    """20 x (mean p of other pupils - mean p of disadvantaged pupils), p = (rank - 0.5) / N."""
+def gap_index(keys, size, values, behind: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """For each gap, 20 x (mean p of the pupils ahead - mean p of those behind), where
+    p = (rank - 0.5) / N. A gap's two groups make up all N pupils of a key, whose p add up to
+    N / 2: the sum over the pupils behind gives both means."""
     ranks = ranks_within(keys, values)
     count = np.bincount(keys, minlength=size).astype(float)
+    result = {}
     with np.errstate(invalid="ignore", divide="ignore"):
         p = (ranks - 0.5) / count[keys]
-        result = {}
-        for gap, (ahead, behind) in GAPS.items():
-            mean_ahead = np.bincount(keys, p * masks[ahead], size) / np.bincount(
-                keys, masks[ahead], size
-            )
-            mean_behind = np.bincount(keys, p * masks[behind], size) / np.bincount(
-                keys, masks[behind], size
-            )
-            result[gap] = 20 * (mean_ahead - mean_behind)
+        for gap, mask in behind.items():
+            n_behind = np.bincount(keys, mask, size)
+            p_behind = np.bincount(keys, p * mask, size)
+            mean_ahead = (count / 2 - p_behind) / (count - n_behind)
+            result[gap] = 20 * (mean_ahead - p_behind / n_behind)
     return result
 
 
@@ -247,16 +254,11 @@ class Report:
     progress: list[dict]
 
 
-INFINITY = float("inf")
-
-
-def _round(value, places):
-    """A figure rounded for the report, or None when there is none (NaN or infinite). Plain
-    float checks: this runs for every figure of every entry."""
-    if value is None:
-        return None
-    value = float(value)
-    return round(value, places) if value == value and abs(value) != INFINITY else None
+def _figures(values: np.ndarray, places: int) -> list:
+    """Figures rounded for the report, None where there is none (NaN or infinite). A whole
+    array at once: this is done for every figure of every entry."""
+    rounded = np.round(values, places)
+    return np.where(np.isfinite(rounded), rounded, None).tolist()
 
 
 class _Presenter:
@@ -293,14 +295,14 @@ def _key_parts(key: int) -> tuple[int, int | None]:
 
 
 def _school_cells(window, index):
-    """The schools of the rows of `index` (sorted), each row's cell in a school-by-year-group
-    table, and the table's size."""
+    """The schools of the rows of `index` (sorted), each row's place among them, its cell in
+    a school-by-year-group table, and the table's size."""
     schools, at = np.unique(window.school[index], return_inverse=True)
-    return schools, at * YEARS + window.year_group[index], len(schools) * YEARS
+    return schools, at, at * YEARS + window.year_group[index], len(schools) * YEARS
 
 
-def _keys(membership, window, index):
-    rows, scope = membership.rows(window.school, index)
+def _keys(membership, window, schools, at, index):
+    rows, scope = membership.rows(schools, at, index)
     keys = np.concatenate([scope * YEARS + window.year_group[rows], scope * YEARS + ALL_YEARS])
     return keys, np.concatenate([rows, rows]), len(membership.scopes) * YEARS
 
@@ -308,54 +310,63 @@ def _keys(membership, window, index):
 def attainment(window: WindowRows, memberships: list[Membership], national: dict | None,
                threshold: int) -> list[dict]:  # fmt: skip
     present = _Presenter(threshold)
-    population = np.flatnonzero(window.population())
     value = window.value()
+    population = np.flatnonzero(window.population())
+    population = population[np.argsort(value[population], kind="stable")]  # see ranks_within
     expected, higher = window.at_expected().astype(float), window.at_higher().astype(float)
-    schools, cells, cell_count = _school_cells(window, population)
+    schools, at, cells, cell_count = _school_cells(window, population)
     flags = (expected[population], higher[population])
     by_school = Sums.of_rows(cells, cell_count, window.masks(population), value[population], flags)
     entries = []
     for membership in memberships:
         sums = by_school.regrouped(*membership.cells(schools))
-        keys, rows, size = _keys(membership, window, population)
-        indices = gap_index(keys, size, value[rows], window.masks(rows))
-        for key in np.flatnonzero(sums.n["all"] > 0):
+        keys, rows, size = _keys(membership, window, schools, at, population)
+        indices = gap_index(keys, size, value[rows], window.behind(rows))
+        shown = np.flatnonzero(sums.n["all"] > 0)
+        n = {g: sums.n[g][shown].astype(int).tolist() for g in GROUPS}
+        mean = {g: _figures(sums.mean(g)[shown], 2) for g in GROUPS}
+        sd = {g: _figures(sums.sd(g)[shown], 2) for g in GROUPS}
+        expected_share = {g: _figures(sums.share(g, 0)[shown], 1) for g in GROUPS}
+        higher_share = {g: _figures(sums.share(g, 1)[shown], 1) for g in GROUPS}
+        # From the exact figures, not the rounded ones shown for each group.
+        gaps = {
+            name: {
+                "mean_points": _figures(sums.mean(ahead)[shown] - sums.mean(behind)[shown], 2),
+                "pct_expected_points": _figures(
+                    sums.share(ahead, 0)[shown] - sums.share(behind, 0)[shown], 1
+                ),
+                "gap_index": _figures(indices[name][shown], 2),
+            }
+            for name, (ahead, behind) in GAPS.items()
+        }
+        for j, key in enumerate(shown.tolist()):
             number, year = _key_parts(key)
-            counts = {g: sums.n[g][key] for g in GROUPS}
+            counts = {g: n[g][j] for g in GROUPS}
             hidden = present.hidden(counts)
             groups = {}
             for g in GROUPS:
-                fields = ("n", "mean", "sd", "pct_expected", "pct_higher")
                 if g in hidden:
-                    groups[g] = present.withheld(fields)
+                    groups[g] = present.withheld(("n", "mean", "sd", "pct_expected", "pct_higher"))
                     continue
-                n = int(counts[g])
+                count = counts[g]
                 groups[g] = {
-                    "n": n,
-                    "mean": _round(sums.mean(g)[key], 2) if window.scored and n else None,
-                    "sd": _round(sums.sd(g)[key], 2) if window.scored and n > 1 else None,
-                    "pct_expected": _round(sums.share(g, 0)[key], 1) if n else None,
-                    "pct_higher": _round(sums.share(g, 1)[key], 1) if n else None,
+                    "n": count,
+                    "mean": mean[g][j] if window.scored and count else None,
+                    "sd": sd[g][j] if window.scored and count > 1 else None,
+                    "pct_expected": expected_share[g][j] if count else None,
+                    "pct_higher": higher_share[g][j] if count else None,
                 }
             gap = {}
             for name, (ahead, behind) in GAPS.items():
-                fields = ("mean_points", "pct_expected_points", "gap_index")
-                if {ahead, behind} & hidden or not (counts[ahead] and counts[behind]):
-                    gap[name] = (
-                        present.withheld(fields)
-                        if {ahead, behind} & hidden
-                        else dict.fromkeys(fields)
-                    )
-                    continue
-                # From the exact figures, not the rounded ones shown for each group.
-                mean_points = sums.mean(ahead)[key] - sums.mean(behind)[key]
-                gap[name] = {
-                    "mean_points": _round(mean_points, 2) if window.scored else None,
-                    "pct_expected_points": _round(
-                        sums.share(ahead, 0)[key] - sums.share(behind, 0)[key], 1
-                    ),
-                    "gap_index": _round(indices[name][key], 2),
-                }
+                figures = gaps[name]
+                if {ahead, behind} & hidden:
+                    gap[name] = present.withheld(figures)
+                elif not (counts[ahead] and counts[behind]):
+                    gap[name] = dict.fromkeys(figures)
+                else:
+                    gap[name] = {field: values[j] for field, values in figures.items()}
+                    if not window.scored:
+                        gap[name]["mean_points"] = None
             entry = {"scope": _scope(membership, number), "year_group": year, "window": window.slug,
                      "groups": groups, "gap": gap}  # fmt: skip
             if national:
@@ -394,10 +405,11 @@ def progress(earlier: WindowRows, later: WindowRows, memberships: list[Membershi
     matched = first[at_first]
     later_row = np.full(len(earlier.pupil), -1)
     later_row[matched] = second[at_second]
+    matched = matched[np.argsort(earlier.score[matched], kind="stable")]  # see ranks_within
     expected_first = earlier.at_expected().astype(float)
     expected_second = later.at_expected().astype(float)
 
-    schools, cells, cell_count = _school_cells(earlier, matched)
+    schools, at, cells, cell_count = _school_cells(earlier, matched)
     masks = earlier.masks(matched)
     before, after = earlier.score[matched], later.score[later_row[matched]]
     by_school = {
@@ -407,13 +419,13 @@ def progress(earlier: WindowRows, later: WindowRows, memberships: list[Membershi
     }
 
     def measure(membership):
-        keys, rows, size = _keys(membership, earlier, matched)
-        masks = earlier.masks(rows)
+        keys, rows, size = _keys(membership, earlier, schools, at, matched)
+        behind = earlier.behind(rows)
         before, after = earlier.score[rows], later.score[later_row[rows]]
         to_scopes = membership.cells(schools)
         return {name: sums.regrouped(*to_scopes) for name, sums in by_school.items()} | {
-            "index_before": gap_index(keys, size, before, masks),
-            "index_after": gap_index(keys, size, after, masks),
+            "index_before": gap_index(keys, size, before, behind),
+            "index_after": gap_index(keys, size, after, behind),
         }
 
     arm = measure(comparison) if comparison else None
@@ -421,26 +433,30 @@ def progress(earlier: WindowRows, later: WindowRows, memberships: list[Membershi
     entries = []
     for membership in memberships:
         m = measure(membership)
-        for key in np.flatnonzero(m["gain"].n["all"] > 0):
+        shown = np.flatnonzero(m["gain"].n["all"] > 0)
+        n = {g: m["gain"].n[g][shown].astype(int).tolist() for g in GROUPS}
+        gain = {g: _figures(m["gain"].mean(g)[shown], 2) for g in GROUPS}
+        gap_changes = {name: _gap_changes(m, shown, name, ahead, behind)
+                       for name, (ahead, behind) in GAPS.items()}  # fmt: skip
+        for j, key in enumerate(shown.tolist()):
             number, year = _key_parts(key)
-            counts = {g: m["gain"].n[g][key] for g in GROUPS}
+            counts = {g: n[g][j] for g in GROUPS}
             hidden = present.hidden(counts)
             groups = {
                 g: present.withheld(("n", "mean_gain")) if g in hidden else {
-                    "n": int(counts[g]),
-                    "mean_gain": _round(m["gain"].mean(g)[key], 2) if counts[g] else None,
+                    "n": counts[g], "mean_gain": gain[g][j] if counts[g] else None,
                 }
                 for g in GROUPS
             }  # fmt: skip
             changes = {}
             for name, (ahead, behind) in GAPS.items():
-                fields = ("mean_points", "pct_expected_points", "gap_index")
+                figures = gap_changes[name]
                 if {ahead, behind} & hidden:
-                    changes[name] = present.withheld(fields)
+                    changes[name] = present.withheld(figures)
                 elif not (counts[ahead] and counts[behind]):
-                    changes[name] = dict.fromkeys(fields)
+                    changes[name] = dict.fromkeys(figures)
                 else:
-                    changes[name] = _gap_change(m, key, name, ahead, behind)
+                    changes[name] = {field: values[j] for field, values in figures.items()}
             scope = _scope(membership, number)
             in_programme = scope["type"] != "comparison" and not (
                 scope["type"] == "school" and scope["id"] in comparison_schools
@@ -458,16 +474,17 @@ def progress(earlier: WindowRows, later: WindowRows, memberships: list[Membershi
     return entries
 
 
-def _gap_change(m, key, name, ahead, behind) -> dict:
-    def gap(sums, share):
-        return sums.mean(ahead)[key] - sums.mean(behind)[key], share(ahead) - share(behind)
+def _gap_changes(m, shown, name, ahead, behind) -> dict[str, list]:
+    """How a gap changed from the earlier window to the later, at each key shown."""
 
-    mean_before, pct_before = gap(m["before"], lambda g: m["before"].share(g, 0)[key])
-    mean_after, pct_after = gap(m["after"], lambda g: m["after"].share(g, 0)[key])
+    def change(of):
+        return (of(m["after"], ahead) - of(m["after"], behind)
+                - of(m["before"], ahead) + of(m["before"], behind))[shown]  # fmt: skip
+
     return {
-        "mean_points": _round(mean_after - mean_before, 2),
-        "pct_expected_points": _round(pct_after - pct_before, 1),
-        "gap_index": _round(m["index_after"][name][key] - m["index_before"][name][key], 2),
+        "mean_points": _figures(change(lambda sums, g: sums.mean(g)), 2),
+        "pct_expected_points": _figures(change(lambda sums, g: sums.share(g, 0)), 1),
+        "gap_index": _figures((m["index_after"][name] - m["index_before"][name])[shown], 2),
     }
 
 

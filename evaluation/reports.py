@@ -2,14 +2,14 @@
 assessment window (binary COPY on PostgreSQL), handed to the NumPy engine, and the entries
 stored for dashboards to read. A report belongs to one data version of its programme."""
 
-import csv
 import io
-import json
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import numpy as np
+import orjson
 from django.conf import settings
 from django.db import connection, connections, transaction
 from django.db.models import F
@@ -29,6 +29,7 @@ from .models import (
     Result,
     academic_year_of,
 )
+from .staging import NULL
 
 # What is read of each result and each pupil's year: name -> (SQL, PostgreSQL binary type).
 # Every column is fixed-width and never null, so PostgreSQL's binary COPY reads straight into
@@ -66,18 +67,34 @@ def _read(table: str, columns: dict, where: str, params: list | dict) -> dict[st
         return {name: rows[:, n] for n, name in enumerate(columns)}
 
 
-def _window_rows(window: AssessmentWindow) -> engine.WindowRows:
+def _read_at(snapshot: str, *read) -> dict[str, np.ndarray]:
+    """_read(*read) on this thread's own connection, as of an exported snapshot."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cursor.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
+            return _read(*read)
+    finally:
+        connection.close()
+
+
+def _window_rows(window: AssessmentWindow, snapshot: str | None) -> engine.WindowRows:
     """A window's results with their pupils' details for the year at the programme's schools
     (of all London's pupils, a programme's 45 schools have a few thousand). The two are read
     apart (each a plain scan) and joined here by pupil: faster than asking the database to join
-    a million rows and send them."""
-    results = _read(Result._meta.db_table, RESULT_COLUMNS, "window_id = %s", [window.pk])
-    years = _read(
+    a million rows and send them. Given the snapshot of this connection's transaction, the
+    pupils' details are read at the same time on a second connection, which PostgreSQL serves
+    from another core."""
+    years_read = (
         PupilYear._meta.db_table,
         YEAR_COLUMNS,
         f"academic_year = %(year)s AND school_id IN ({TAKING_PART_SQL})",
         {"year": academic_year_of(window.date), "programme": window.programme_id},
     )
+    with ThreadPoolExecutor(max_workers=1) as other:
+        pending = other.submit(_read_at, snapshot, *years_read) if snapshot else None
+        results = _read(Result._meta.db_table, RESULT_COLUMNS, "window_id = %s", [window.pk])
+        years = pending.result() if pending else _read(*years_read)
     order = np.argsort(years["pupil"], kind="stable")
     known = years["pupil"][order]
     at = np.searchsorted(known, results["pupil"])
@@ -119,20 +136,20 @@ def _copy_binary(cursor, query: str, columns: dict) -> dict[str, np.ndarray]:
 
 def _memberships(programme: Programme) -> list[engine.Membership]:
     enrolments = list(
-        programme.enrolments.select_related("school__local_authority", "cohort").order_by(
-            "school__name"
+        programme.enrolments.order_by("school__name").values_list(
+            "school_id", "school__name", "cohort_id", "cohort__name",
+            "school__local_authority_id", "school__local_authority__name",
         )
-    )
+    )  # fmt: skip
     comparison = list(
         School.objects.filter(comparisons__programme=programme)
         .order_by("name")
         .values_list("id", "name")
     )
     cohorts, authorities = {}, {}
-    for e in enrolments:
-        cohorts.setdefault((e.cohort_id, e.cohort.name), []).append(e.school_id)
-        la = e.school.local_authority
-        authorities.setdefault((la.pk, la.name), []).append(e.school_id)
+    for school_id, _, cohort_id, cohort, authority_id, authority in enrolments:
+        cohorts.setdefault((cohort_id, cohort), []).append(school_id)
+        authorities.setdefault((authority_id, authority), []).append(school_id)
     work_groups = {}
     for work_group_id, name, school_id in WorkGroup.objects.filter(programme=programme).values_list(
         "id", "name", "schools"
@@ -143,10 +160,10 @@ def _memberships(programme: Programme) -> list[engine.Membership]:
     def membership(scope_type, groups):
         return engine.Membership(scope_type, list(groups), [list(ids) for ids in groups.values()])
 
-    schools = [(e.school_id, e.school.name) for e in enrolments] + comparison
+    schools = [(school_id, name) for school_id, name, *_ in enrolments] + comparison
     result = [
         engine.Membership(
-            "programme", [(programme.pk, programme.name)], [[e.school_id for e in enrolments]]
+            "programme", [(programme.pk, programme.name)], [[school for school, *_ in enrolments]]
         ),
         membership("cohort", cohorts),
         membership("local_authority", authorities),
@@ -180,12 +197,13 @@ def _national(windows) -> dict:
     return national
 
 
-def compute(programme: Programme) -> tuple[engine.Report, int]:
-    """The report and how many results it rests on."""
+def compute(programme: Programme, snapshot: str | None = None) -> tuple[engine.Report, int]:
+    """The report and how many results it rests on; `snapshot`, exported by this connection's
+    repeatable-read transaction, lets other connections read with it."""
     windows = list(
         programme.assessment_windows.select_related("national_reference").order_by("date")
     )
-    rows = [_window_rows(window) for window in windows]
+    rows = [_window_rows(window, snapshot) for window in windows]
     report = engine.build(
         rows, _memberships(programme), _national(windows), settings.SUPPRESSION_THRESHOLD
     )
@@ -225,14 +243,19 @@ def report_compute(*, programme_id: int) -> ReportSnapshot | None:
             return existing.get()
         logger.info("Report of programme %s, version %s: computing", programme_id, current)
         outermost = not connection.in_atomic_block
+        snapshot = None
         with transaction.atomic():
             if connection.vendor == "postgresql" and outermost:
-                # Every read below sees the data as of one moment, that of `version`.
+                # Every read below sees the data as of one moment, that of `version`, on
+                # this connection and on any other given the snapshot. (Inside a caller's
+                # transaction, as in tests, others could not see its writes.)
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                    cursor.execute("SELECT pg_export_snapshot()")
+                    snapshot = cursor.fetchone()[0]
             programme = Programme.objects.get(pk=programme_id)
             version = programme.data_version
-            report, results = compute(programme)
+            report, results = compute(programme, snapshot)
         if Programme.objects.values_list("data_version", flat=True).get(pk=programme_id) != version:
             logger.info("Report of %s, version %s, superseded by newer data", programme, version)
             return None
@@ -269,23 +292,28 @@ def _store(programme, version, report, results, seconds) -> ReportSnapshot:
     return snapshot
 
 
+def _copy_text(figures: dict) -> str:
+    """JSON as a field of COPY's text format: it holds no raw tab or newline, so only its
+    backslashes need escaping."""
+    return orjson.dumps(figures).decode().replace("\\", "\\\\")
+
+
 def _copy_entries(snapshot: ReportSnapshot, rows: list[tuple]) -> None:
     """A report's entries into the database by COPY: a programme's report has thousands, and
-    building a model instance for each cost more than working them out."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for kind, scope, year_group, window, from_window, figures in rows:
-        writer.writerow([snapshot.pk, kind, scope["type"], scope["id"], year_group, window,
-                         from_window, json.dumps(figures)])  # fmt: skip
-    buffer.seek(0)
+    building a model instance (or a CSV row) for each cost more than working them out. The
+    columns but the figures are numbers and slugs, which need no escaping."""
+    text = "".join(
+        f"{snapshot.pk}\t{kind}\t{scope['type']}\t{scope['id']}\t"
+        f"{NULL if year_group is None else year_group}\t{window}\t{from_window}\t"
+        f"{_copy_text(figures)}\n"
+        for kind, scope, year_group, window, from_window, figures in rows
+    )
     names = ("snapshot_id", "kind", "scope_type", "scope_id", "year_group", "window",
              "from_window", "figures")  # fmt: skip
     columns = ", ".join(map(connection.ops.quote_name, names))  # "window" is a keyword
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(
-            f"COPY {ReportEntry._meta.db_table} ({columns}) FROM STDIN "
-            "WITH (FORMAT csv, FORCE_NOT_NULL (from_window))",
-            buffer,
+            f"COPY {ReportEntry._meta.db_table} ({columns}) FROM STDIN", io.StringIO(text)
         )
 
 

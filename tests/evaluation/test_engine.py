@@ -278,10 +278,15 @@ def test_ranks_share_ties_within_each_key():
     assert engine.ranks_within(keys, values).tolist() == [3.5, 1.0, 3.5, 1.5, 1.5, 2.0]
 
 
-def test_ranks_agree_with_a_plain_count_on_random_data():
+@pytest.mark.parametrize("first_key", [0, 70_000])  # keys of 16 bits, and wider
+@pytest.mark.parametrize("presorted", [False, True])
+def test_ranks_agree_with_a_plain_count_on_random_data(first_key, presorted):
     rng = np.random.default_rng(7)
-    keys = rng.integers(0, 6, 300)
+    keys = first_key + rng.integers(0, 6, 300)
     values = rng.integers(80, 90, 300) + rng.choice([0.0, 0.5], 300)
+    if presorted:  # two ascending runs, as the report passes them
+        values[:150].sort()
+        values[150:].sort()
     ranks = engine.ranks_within(keys, values)
     for i in range(300):
         same_key = values[keys == keys[i]]
@@ -308,7 +313,7 @@ def test_sums_of_schools_add_up_to_those_of_every_scope_a_school_is_in():
                                     masks, value, (flag,))  # fmt: skip
     summed = by_school.regrouped(*work_groups.cells(schools))
 
-    rows, number = work_groups.rows(school, np.arange(n))
+    rows, number = work_groups.rows(schools, at, np.arange(n))
     keys = np.concatenate([number * engine.YEARS + year[rows],
                            number * engine.YEARS + engine.ALL_YEARS])  # fmt: skip
     rows = np.concatenate([rows, rows])
@@ -326,3 +331,25 @@ def test_sums_of_schools_add_up_to_those_of_every_scope_a_school_is_in():
         value[in_b].mean()
     )
     assert summed.n["all"][2 * engine.YEARS : 3 * engine.YEARS].sum() == 0
+
+
+@pytest.mark.parametrize(
+    "school_ids",
+    [[[3], [8, 21]], [[3, 8], [8, 21], [99]]],
+    ids=["each school in one scope", "a school in two scopes"],
+)
+def test_membership_gives_each_row_once_per_scope_its_school_is_in(school_ids):
+    rng = np.random.default_rng(5)
+    school = rng.choice([3, 8, 21, 40], 200)
+    index = rng.permutation(200)[:150]
+    membership = engine.Membership("work_group", [(n, "") for n in range(len(school_ids))],
+                                   school_ids)  # fmt: skip
+    schools, at = np.unique(school[index], return_inverse=True)
+    rows, number = membership.rows(schools, at, index)
+    expected = sorted(
+        (int(row), scope)
+        for row in index
+        for scope, ids in enumerate(school_ids)
+        if school[row] in ids
+    )
+    assert sorted(zip(rows.tolist(), number.tolist(), strict=True)) == expected

@@ -2,17 +2,20 @@
 the same six pupils and four comparison pupils as test_engine, worked out by hand there."""
 
 import json
+import threading
 from datetime import date
 from io import StringIO
 from math import sqrt
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.urls import reverse
 
 from evaluation import reports, selectors
-from evaluation.models import AssessmentWindow, ReportEntry, ReportSnapshot
+from evaluation.models import AssessmentWindow, PupilYear, ReportEntry, ReportSnapshot
 
+from ..services import require_postgresql
 from .files import make_upn, results_csv
 from .test_engine import COMPARISON, SCHOOL_1
 
@@ -125,6 +128,35 @@ def test_the_figures_agree_with_the_hand_worked_ones_when_nothing_is_withheld(im
     assert (effect["hedges_g"], effect["months_progress"]) == (round(g, 3), 3)
 
 
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_a_worker_reads_pupils_on_a_second_connection_as_of_the_reports_moment(imported):
+    """Outside any transaction, as in a worker, the report reads its pupils' details on a
+    second connection given the snapshot of its own: a change committed after the report's
+    moment is seen by neither connection, and the figures are those of one connection."""
+    require_postgresql()
+    snapshot = reports.report_compute(programme_id=imported.pk)
+    assert reports.compute(imported)[0].attainment == [
+        entry.figures for entry in snapshot.entries.filter(kind="attainment").order_by("pk")
+    ]
+    window = imported.assessment_windows.get(slug="baseline")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        cursor.execute("SELECT pg_export_snapshot()")
+        moment = cursor.fetchone()[0]
+        elsewhere = threading.Thread(target=_untick_disadvantaged_elsewhere)
+        elsewhere.start()
+        elsewhere.join()
+        assert reports._window_rows(window, moment).disadvantaged.sum() == 2
+    assert reports._window_rows(window, None).disadvantaged.sum() == 0
+
+
+def _untick_disadvantaged_elsewhere():
+    try:
+        PupilYear.objects.update(disadvantaged=False)
+    finally:
+        connection.close()
+
+
 def test_a_rollback_changes_the_data_version_and_the_report(client, world, imported, act):
     upload = world.programme.assessment_windows.get(slug="end").uploads.get()
     act(upload, "rollback")
@@ -150,8 +182,8 @@ def test_a_report_overtaken_by_newer_data_is_dropped(imported, monkeypatch):
 
     real = reports.compute
 
-    def compute_while_an_import_lands(programme):
-        result = real(programme)
+    def compute_while_an_import_lands(programme, snapshot):
+        result = real(programme, snapshot)
         Programme.objects.filter(pk=programme.pk).update(data_version=99)
         return result
 
@@ -278,8 +310,8 @@ def _rows_for(school, first):
 
 
 def test_entries_keep_names_with_commas_quotes_and_backslashes_intact(imported, world):
-    """On PostgreSQL the entries go in by COPY, in CSV: a name must survive its quoting."""
-    name = 'St Mary\'s, "Upper" \\ Lower\nSchool'
+    """On PostgreSQL the entries go in by COPY, as text: a name must survive its escaping."""
+    name = 'St Mary\'s, "Upper" \\ Lower\nSchool\t\\N \\\\t'
     world.school_a.name = name
     world.school_a.save()
     ReportSnapshot.objects.all().delete()
