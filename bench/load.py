@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import django
+import redis
 
 django.setup()
 
@@ -23,6 +24,7 @@ from accounts.models import User  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = int(os.environ.get("BENCH_PORT", 8765))
+CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/13")
 # One worker a core: the pages are CPU-bound, and PostgreSQL shares the machine here.
 USERS, REQUESTS_EACH, GUNICORN_WORKERS = 20, 25, os.cpu_count() or 2
 MIX = [
@@ -80,6 +82,8 @@ def main() -> None:
         "PUPIL_KEY_SECRET": settings.PUPIL_KEY_SECRET,
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
+        # As deployed: one cache in Redis shared by the workers (emptied at the end).
+        "CACHE_URL": CACHE_URL,
     }
     server = subprocess.Popen(  # noqa: S603 - this interpreter's gunicorn on the project
         [
@@ -118,6 +122,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        redis.Redis.from_url(CACHE_URL).flushdb()
     latencies.sort()
     print(
         json.dumps(

@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Q
 
 from programmes.models import Programme
@@ -23,6 +24,20 @@ def report_status(*, programme: Programme) -> ReportStatus:
     return ReportStatus(snapshot, programme.data_version)
 
 
+# A stored report never changes: a newer one is stored under a new id. What pages derive from
+# a report alone is therefore cached under its id, and needs no invalidation; the hour only
+# lets superseded reports' figures go.
+REPORT_CACHE_SECONDS = 60 * 60
+
+
+def of_report(snapshot: ReportSnapshot, name: str, compute, *key):
+    """compute(), the figures `name` of a stored report, from the cache where they are. `key`
+    names whatever else they depend on. The key also holds the time the report was stored,
+    which a database restored from a backup could not repeat with another report's id."""
+    parts = [snapshot.pk, snapshot.computed_at.timestamp(), name, *key]
+    return cache.get_or_set("report:" + ":".join(map(str, parts)), compute, REPORT_CACHE_SECONDS)
+
+
 def report_document(snapshot: ReportSnapshot) -> dict:
     """The whole report as `evaluation_report` prints it (see the README)."""
     entries = snapshot.entries.order_by("pk").values_list("kind", "figures")
@@ -41,15 +56,19 @@ def report_document(snapshot: ReportSnapshot) -> dict:
 def programme_headlines(*, snapshot: ReportSnapshot | None, programme: Programme) -> dict:
     """The programme-wide figures (all year groups) of the latest report, for its dashboard:
     attainment at each window and progress between each pair."""
-    if snapshot is None:
-        return {"attainment": [], "progress": []}
-    entries = snapshot.entries.filter(
-        scope_type__in=["programme", "comparison"], scope_id=programme.pk, year_group=None
-    ).order_by("pk")
     headlines = {"attainment": [], "progress": []}
-    for entry in entries:
-        headlines[entry.kind].append(entry.figures)
-    return headlines
+    if snapshot is None:
+        return headlines
+
+    def read():
+        entries = snapshot.entries.filter(
+            scope_type__in=["programme", "comparison"], scope_id=programme.pk, year_group=None
+        ).order_by("pk")
+        for kind, figures in entries.values_list("kind", "figures"):
+            headlines[kind].append(figures)
+        return headlines
+
+    return of_report(snapshot, "headlines", read)
 
 
 WITHHELD = "withheld (fewer than the threshold)"
@@ -89,15 +108,17 @@ def programme_charts(*, snapshot, programme) -> dict:
     """Attainment and the disadvantaged gap at each window, for the programme and its
     comparison schools: the chart data (with the same figures in a table beside it)."""
     windows = list(programme.assessment_windows.order_by("date").values_list("slug", "name"))
-    figures = {}
-    if snapshot:
-        for entry in snapshot.entries.filter(
+
+    def read():
+        entries = snapshot.entries.filter(
             kind=EntryKind.ATTAINMENT,
             scope_type__in=["programme", "comparison"],
             scope_id=programme.pk,
             year_group=None,
-        ).values_list("figures", flat=True):
-            figures[(entry["scope"]["type"], entry["window"])] = entry
+        ).values_list("figures", flat=True)
+        return {(entry["scope"]["type"], entry["window"]): entry for entry in entries}
+
+    figures = of_report(snapshot, "charts", read) if snapshot else {}
 
     def series(scope, pick):
         return [
@@ -148,10 +169,14 @@ def cohort_figures(*, snapshot, programme) -> list[dict]:
     latest = _latest_window(programme)
     if snapshot is None or latest is None:
         return []
-    entries = snapshot.entries.filter(
-        kind=EntryKind.ATTAINMENT, scope_type="cohort", year_group=None, window=latest
-    ).values_list("figures", flat=True)
-    return sorted(entries, key=lambda e: e["scope"]["name"])
+
+    def read():
+        entries = snapshot.entries.filter(
+            kind=EntryKind.ATTAINMENT, scope_type="cohort", year_group=None, window=latest
+        ).values_list("figures", flat=True)
+        return sorted(entries, key=lambda e: e["scope"]["name"])
+
+    return of_report(snapshot, "cohorts", read, latest)
 
 
 def schools_needing_attention(*, snapshot, programme, limit: int = 10) -> list[dict]:
@@ -162,25 +187,27 @@ def schools_needing_attention(*, snapshot, programme, limit: int = 10) -> list[d
     if snapshot is None or latest is None:
         return []
     enrolled = dict(programme.enrolments.values_list("school_id", "school__urn"))
-    # Only the four figures wanted, picked out of each entry by the database.
-    figures = snapshot.entries.filter(
-        kind=EntryKind.ATTAINMENT,
-        scope_type="school",
-        year_group=None,
-        window=latest,
-        scope_id__in=enrolled,
-    ).values_list(
-        "scope_id",
-        "figures__scope__name",
-        "figures__gap__disadvantaged__pct_expected_points",
-        "figures__groups__all__pct_expected",
-        "figures__groups__all__n",
-    )
+
+    def read():
+        # Every school's, comparison schools too: which are enrolled is read each time.
+        # Only the four figures wanted, picked out of each entry by the database.
+        return list(
+            snapshot.entries.filter(
+                kind=EntryKind.ATTAINMENT, scope_type="school", year_group=None, window=latest
+            ).values_list(
+                "scope_id",
+                "figures__scope__name",
+                "figures__gap__disadvantaged__pct_expected_points",
+                "figures__groups__all__pct_expected",
+                "figures__groups__all__n",
+            )
+        )
+
     rows = [
         {"scope": {"type": "school", "id": school_id, "name": name}, "gap": gap,
          "pct_expected": share, "n": n, "urn": enrolled[school_id]}
-        for school_id, name, gap, share, n in figures
-        if gap is not None and share is not None
+        for school_id, name, gap, share, n in of_report(snapshot, "schools", read, latest)
+        if school_id in enrolled and gap is not None and share is not None
     ]  # fmt: skip
     rows.sort(key=lambda row: (-row["gap"], row["pct_expected"]))
     return rows[:limit]
@@ -191,10 +218,14 @@ def school_figures(*, snapshot, school) -> dict:
     result = {"attainment": [], "progress": []}
     if snapshot is None:
         return result
-    entries = snapshot.entries.filter(scope_type="school", scope_id=school.pk).order_by("pk")
-    for kind, figures in entries.values_list("kind", "figures"):
-        result[kind].append(figures)
-    return result
+
+    def read():
+        entries = snapshot.entries.filter(scope_type="school", scope_id=school.pk).order_by("pk")
+        for kind, figures in entries.values_list("kind", "figures"):
+            result[kind].append(figures)
+        return result
+
+    return of_report(snapshot, "school", read, school.pk)
 
 
 YEAR_NAMES = {None: "All year groups", 0: "Reception"} | {n: f"Year {n}" for n in range(1, 14)}

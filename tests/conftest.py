@@ -5,6 +5,7 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 from django.db import connections
 
 from accounts.models import Role
@@ -12,6 +13,12 @@ from evaluation.models import AssessmentWindow
 from programmes.models import ComparisonSchool
 
 from .factories import EnrolmentFactory, SchoolFactory, UserFactory, give_role
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache, as a freshly started portal would."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -129,6 +129,15 @@ AUTH_PASSWORD_VALIDATORS = [
 # A school day, not a week: portals are used on shared staffroom machines.
 SESSION_COOKIE_AGE = 8 * 60 * 60
 
+# The cache holds figures derived from stored reports (see evaluation.selectors). By default
+# each process has its own; CACHE_URL (redis://host:6379/1) shares one between every web
+# process and machine, and then sessions are read from it too, saving a query a request.
+# (Sessions are never cached per process: a sign-out on one would not reach the others.)
+CACHE_URL = env("CACHE_URL", default="")
+CACHES = {"default": env.cache_url_config(CACHE_URL or "locmemcache://")}
+if CACHE_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True

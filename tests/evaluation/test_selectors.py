@@ -49,3 +49,29 @@ def test_schools_needing_attention_are_those_with_the_widest_gap_at_the_latest_w
     assert len(selectors.schools_needing_attention(
         snapshot=snapshot, programme=world.programme, limit=2
     )) == 2  # fmt: skip
+
+
+def test_figures_of_a_stored_report_are_read_from_the_database_once(
+    world, window, django_assert_num_queries
+):
+    """A stored report never changes, so pages read its figures once; a newer report is read
+    afresh, and which schools are enrolled is read every time."""
+    snapshot = ReportSnapshot.objects.create(programme=world.programme, data_version=1)
+    _attainment(snapshot, world.school_a, "baseline", gap=10.0, share=50.0)
+    first = selectors.school_figures(snapshot=snapshot, school=world.school_a)
+    assert first["attainment"][0]["gap"]["disadvantaged"]["pct_expected_points"] == 10.0
+    with django_assert_num_queries(0):
+        assert selectors.school_figures(snapshot=snapshot, school=world.school_a) == first
+
+    newer = ReportSnapshot.objects.create(programme=world.programme, data_version=2)
+    _attainment(newer, world.school_a, "baseline", gap=20.0, share=40.0)
+    figures = selectors.school_figures(snapshot=newer, school=world.school_a)
+    assert figures["attainment"][0]["gap"]["disadvantaged"]["pct_expected_points"] == 20.0
+
+    def attention():
+        rows = selectors.schools_needing_attention(snapshot=newer, programme=world.programme)
+        return [row["scope"]["id"] for row in rows]
+
+    assert attention() == [world.school_a.pk]
+    world.programme.enrolments.filter(school=world.school_a).delete()
+    assert attention() == []
