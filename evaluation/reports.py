@@ -43,14 +43,18 @@ RESULT_COLUMNS = {
         ">i2",
     ),
 }
+# A pupil's details for the year, packed into one number: PostgreSQL sends each field of a
+# row with its own length and conversion, and a pupil's details are five small fields.
 YEAR_COLUMNS = {
     "pupil": ("CAST(pupil_id AS BIGINT)", ">i8"),
     "school": ("CAST(school_id AS BIGINT)", ">i8"),
-    "year_group": ("CAST(year_group AS SMALLINT)", ">i2"),
-    "disadvantaged": ("CAST(CASE WHEN disadvantaged THEN 1 ELSE 0 END AS SMALLINT)", ">i2"),
-    "send": ("CAST(CASE WHEN send <> 'N' THEN 1 ELSE 0 END AS SMALLINT)", ">i2"),
-    "eal": ("CAST(CASE WHEN eal IS NULL THEN -1 WHEN eal THEN 1 ELSE 0 END AS SMALLINT)", ">i2"),
-    "gender": ("CAST(CASE gender WHEN 'F' THEN 1 WHEN 'M' THEN 2 ELSE 0 END AS SMALLINT)", ">i2"),
+    "details": (
+        "CAST(year_group * 64 + CASE WHEN disadvantaged THEN 32 ELSE 0 END"
+        " + CASE WHEN send <> 'N' THEN 16 ELSE 0 END"
+        " + CASE WHEN eal IS NULL THEN 0 WHEN eal THEN 8 ELSE 4 END"
+        " + CASE gender WHEN 'F' THEN 1 WHEN 'M' THEN 2 ELSE 0 END AS INTEGER)",
+        ">i4",
+    ),
 }
 NO_SCORE = -1000000
 logger = logging.getLogger(__name__)
@@ -101,6 +105,7 @@ def _window_rows(window: AssessmentWindow, snapshot: str | None) -> engine.Windo
     at[at == len(known)] = 0
     found = known[at] == results["pupil"] if len(known) else np.zeros(len(at), bool)
     row = order[at[found]]
+    details = years["details"][row].astype(np.int64)
     score = results["score"][found].astype(float)
     score[score == NO_SCORE] = np.nan
     return engine.WindowRows(
@@ -109,13 +114,13 @@ def _window_rows(window: AssessmentWindow, snapshot: str | None) -> engine.Windo
         higher=float(window.higher_threshold),
         pupil=results["pupil"][found].astype(np.int64),
         school=years["school"][row].astype(np.int64),
-        year_group=years["year_group"][row].astype(np.int64),
+        year_group=details >> 6,
         score=score,
         code=results["code"][found].astype(np.int64),
-        disadvantaged=years["disadvantaged"][row].astype(bool),
-        send=years["send"][row].astype(bool),
-        eal=years["eal"][row].astype(np.int64),
-        gender=years["gender"][row].astype(np.int64),
+        disadvantaged=(details & 32).astype(bool),
+        send=(details & 16).astype(bool),
+        eal=((details >> 2) & 3) - 1,  # -1 not known, 0 no, 1 yes
+        gender=details & 3,  # 0 not known, 1 female, 2 male
     )
 
 

@@ -16,7 +16,7 @@ from evaluation import reports, selectors
 from evaluation.models import AssessmentWindow, PupilYear, ReportEntry, ReportSnapshot
 
 from ..services import require_postgresql
-from .files import make_upn, results_csv
+from .files import make_upn, pupil_row, results_csv
 from .test_engine import COMPARISON, SCHOOL_1
 
 
@@ -325,3 +325,29 @@ def test_entries_keep_names_with_commas_quotes_and_backslashes_intact(imported, 
     assert snapshot.entries.filter(kind="progress").exclude(from_window="").exists()
     report, _ = reports.compute(imported)
     assert snapshot.entries.count() == len(report.attainment) + len(report.progress)
+
+
+def test_each_pupils_details_come_back_from_the_database_as_uploaded(
+    client, world, window, send_file, act
+):
+    """The report reads a pupil's year group, disadvantage, SEN, EAL and gender packed into
+    one number: each comes back as it went in, unknowns included."""
+    details = [  # year group, pupil premium, SEN, EAL, gender
+        ("Year 3", "Y", "K", "Y", "F"),
+        ("Year 5", "N", "", "N", "M"),
+        ("Year 6", "N", "E", "", ""),
+        ("Reception", "Y", "", "Y", "M"),
+    ]
+    rows = [
+        pupil_row(n, world.school_a.urn, **{"Year Group": year, "Pupil Premium": premium,
+                                            "SEN": sen, "EAL": eal, "Gender": gender})
+        for n, (year, premium, sen, eal, gender) in enumerate(details)
+    ]  # fmt: skip
+    client.force_login(world.hub_lead)
+    act(send_file(window, results_csv(rows)), "confirm")
+    read = reports._window_rows(window, None)
+    assert sorted(
+        zip(read.year_group.tolist(), read.disadvantaged.tolist(), read.send.tolist(),
+            read.eal.tolist(), read.gender.tolist(), strict=True)
+    ) == [(0, True, False, 1, 2), (3, True, True, 1, 1), (5, False, False, 0, 2),
+          (6, False, True, -1, 0)]  # fmt: skip
