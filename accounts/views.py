@@ -2,6 +2,9 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from mathsprog.exports import whole_list
 
 from .access import require_site_admin
 from .models import AuditAction, AuditEvent
@@ -21,6 +24,22 @@ def home(request):
     return render(request, "accounts/home.html", {"dashboards": dashboards})
 
 
+AUDIT_COLUMNS = ["When", "Who", "What", "Subject", "Where", "Details"]
+
+
+def _audit_row(event) -> tuple:
+    where = event.school or event.programme
+    details = ", ".join(f"{key}: {value}" for key, value in event.details.items())
+    return (
+        timezone.localtime(event.at).isoformat(timespec="seconds"),
+        event.actor_name,
+        event.get_action_display(),
+        event.subject,
+        where.name if where else "",
+        details,
+    )
+
+
 def audit_log(request):
     """Site admins: who created, changed, deleted, uploaded or exported pupil data and visit
     records."""
@@ -33,6 +52,9 @@ def audit_log(request):
         if form.cleaned_data["search"]:
             term = form.cleaned_data["search"]
             events = events.filter(Q(subject__icontains=term) | Q(actor_name__icontains=term))
+    download = whole_list(request, "audit-log", AUDIT_COLUMNS, _audit_row, events)
+    if download:
+        return download
     page = Paginator(events, 100).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

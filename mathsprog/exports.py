@@ -50,3 +50,12 @@ def table_response(request, name: str, header: list[str], rows) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         return xlsx_response(f"{name}.xlsx", header, rows)
     return csv_response(f"{name}.csv", header, rows)
+
+
+def whole_list(request, name: str, header: list[str], row_of, rows) -> HttpResponse | None:
+    """The download of a paginated list's table (?export=NAME): every row of the list, not
+    the page on screen, read straight from the query. (TableExportMiddleware reads a page's
+    HTML, which holds one page.) None when the request is for the page itself."""
+    if request.GET.get("export") != name:
+        return None
+    return table_response(request, name, header, map(row_of, rows.iterator(chunk_size=2000)))

@@ -63,3 +63,46 @@ def test_every_marked_table_downloads_as_shown(client, world):
     assert client.get(url + "?export=nothing&format=csv")["Content-Type"].startswith("text/html")
     client.force_login(world.head_a)
     assert client.get(url + "?export=budget&format=csv").status_code == 404
+
+
+def _downloaded(client, url: str) -> list[list[str]]:
+    import csv
+
+    response = client.get(url)
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.reader(response.content.decode("utf-8-sig").splitlines()))
+
+
+def test_a_paginated_lists_download_holds_every_row_not_the_page_on_screen(client, world):
+    """Lists of schools, visits and audit events show 50 or 100 rows a page; their downloads
+    hold the whole list, filtered as on screen and scoped to what the reader may see."""
+    from django.urls import reverse
+
+    from accounts.audit import audit
+    from accounts.models import AuditAction
+    from tests.factories import RecordOfVisitFactory, SchoolFactory
+
+    SchoolFactory.create_batch(55)
+    RecordOfVisitFactory.create_batch(
+        51, programme=world.programme, school=world.school_a, sle=world.sle
+    )
+    for n in range(101):
+        audit(world.admin, AuditAction.EXPORTED, f"export {n}")
+
+    client.force_login(world.admin)
+    schools = _downloaded(client, reverse("schools:list") + "?export=schools&format=csv")
+    assert schools[0] == ["URN", "School", "Postcode", "Local authority", "Phase", "On roll",
+                          "FSM (%)", "Open"]  # fmt: skip
+    assert len(schools) - 1 == 57  # the 55, school A and school B
+    url = reverse("schools:list") + "?search=Outside&export=schools&format=csv"
+    assert [row[1] for row in _downloaded(client, url)[1:]] == [world.school_b.name]
+    events = _downloaded(client, reverse("audit_log") + "?export=audit-log&format=csv")
+    assert len(events) - 1 == 101
+    assert events[1][1:4] == [world.admin.email, "Exported pupil data", "export 100"]
+
+    client.force_login(world.hub_lead)
+    visits = _downloaded(client, reverse("visits:list") + "?export=visits&format=csv")
+    assert len(visits) - 1 == 51
+    assert visits[1][:3] == ["2025-10-01", world.school_a.name, str(world.school_a.urn)]
+    client.force_login(world.head_b)  # another school's headteacher sees none of them
+    assert len(_downloaded(client, reverse("visits:list") + "?export=visits&format=csv")) == 1

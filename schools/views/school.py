@@ -13,6 +13,7 @@ from accounts.access import (
     scope_of,
 )
 from evaluation.selectors import school_dashboard_figures
+from mathsprog.exports import whole_list
 from mathsprog.services import model_save
 from mathsprog.views import form_view
 from programmes.models import Programme
@@ -25,10 +26,30 @@ from ..models import School, StaffMember
 PAGE_SIZE = 50
 
 
+SCHOOL_COLUMNS = ["URN", "School", "Postcode", "Local authority", "Phase", "On roll", "FSM (%)",
+                  "Open"]  # fmt: skip
+
+
+def _school_row(school) -> tuple:
+    return (
+        school.urn,
+        school.name,
+        school.postcode,
+        school.local_authority.name,
+        school.phase,
+        school.number_on_roll,
+        None if school.percentage_fsm is None else float(school.percentage_fsm),
+        "yes" if school.is_open else "no",
+    )
+
+
 def school_list(request):
     filters = SchoolFilterForm(request.GET or None)
     criteria = filters.cleaned_data if filters.is_valid() else {}
     rows = selectors.schools_matching(schools_visible_to(request.user), **criteria)
+    download = whole_list(request, "schools", SCHOOL_COLUMNS, _school_row, rows)
+    if download:
+        return download
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -21,6 +21,7 @@ from accounts.access import (
     visit_school_or_404,
     visits_visible_to,
 )
+from mathsprog.exports import whole_list
 
 from .. import selectors
 from ..forms import YEAR_GROUP_LABELS, VisitForm, VisitPhotoForm
@@ -131,8 +132,26 @@ def visit_photo(request, pk: int):
     return redirect("visits:detail", pk=visit.pk)
 
 
+VISIT_COLUMNS = ["Date", "School", "URN", "Programme", "SLE", "Kind", "Days"]
+
+
+def _visit_row(visit) -> tuple:
+    return (
+        visit.visit_date.isoformat(),
+        visit.school.name,
+        visit.school.urn,
+        visit.programme.name,
+        str(visit.sle),
+        visit.get_kind_display(),
+        float(visit.days),
+    )
+
+
 def visit_list(request):
     visits = visits_visible_to(request.user).order_by("-visit_date", "-pk")
+    download = whole_list(request, "visits", VISIT_COLUMNS, _visit_row, visits)
+    if download:
+        return download
     page = Paginator(visits, 50).get_page(request.GET.get("page"))
     scope = scope_of(request.user)
     schools = School.objects.filter(pk__in=scope.sle_school_ids).order_by("name")
