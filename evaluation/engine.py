@@ -285,6 +285,20 @@ class _Presenter:
     def withheld(fields) -> dict:
         return {name: None for name in fields} | {"suppressed": True}
 
+    def gaps(self, figures: dict[str, dict[str, list]], j: int, counts, hidden) -> dict:
+        """Each gap's figures (name -> field -> value at each key shown) at the j-th key shown:
+        withheld when either side is, empty when either side has no pupils."""
+        result = {}
+        for name, (ahead, behind) in GAPS.items():
+            fields = figures[name]
+            if {ahead, behind} & hidden:
+                result[name] = self.withheld(fields)
+            elif not (counts[ahead] and counts[behind]):
+                result[name] = dict.fromkeys(fields)
+            else:
+                result[name] = {field: values[j] for field, values in fields.items()}
+        return result
+
 
 def _scope(membership: Membership, number: int) -> dict:
     scope_id, name = membership.scopes[number]
@@ -343,7 +357,9 @@ def attainment(window: WindowRows, memberships: list[Membership], national: dict
         # From the exact figures, not the rounded ones shown for each group.
         gaps = {
             name: {
-                "mean_points": _figures(sums.mean(ahead)[shown] - sums.mean(behind)[shown], 2),
+                "mean_points": _figures(sums.mean(ahead)[shown] - sums.mean(behind)[shown], 2)
+                if window.scored
+                else [None] * len(shown),
                 "pct_expected_points": _figures(
                     sums.share(ahead, 0)[shown] - sums.share(behind, 0)[shown], 1
                 ),
@@ -368,17 +384,7 @@ def attainment(window: WindowRows, memberships: list[Membership], national: dict
                     "pct_expected": expected_share[g][j] if count else None,
                     "pct_higher": higher_share[g][j] if count else None,
                 }
-            gap = {}
-            for name, (ahead, behind) in GAPS.items():
-                figures = gaps[name]
-                if {ahead, behind} & hidden:
-                    gap[name] = present.withheld(figures)
-                elif not (counts[ahead] and counts[behind]):
-                    gap[name] = dict.fromkeys(figures)
-                else:
-                    gap[name] = {field: values[j] for field, values in figures.items()}
-                    if not window.scored:
-                        gap[name]["mean_points"] = None
+            gap = present.gaps(gaps, j, counts, hidden)
             entry = {"scope": _scope(membership, number), "year_group": year, "window": window.slug,
                      "groups": groups, "gap": gap}  # fmt: skip
             if national:
@@ -459,15 +465,7 @@ def progress(earlier: WindowRows, later: WindowRows, memberships: list[Membershi
                 }
                 for g in GROUPS
             }  # fmt: skip
-            changes = {}
-            for name, (ahead, behind) in GAPS.items():
-                figures = gap_changes[name]
-                if {ahead, behind} & hidden:
-                    changes[name] = present.withheld(figures)
-                elif not (counts[ahead] and counts[behind]):
-                    changes[name] = dict.fromkeys(figures)
-                else:
-                    changes[name] = {field: values[j] for field, values in figures.items()}
+            changes = present.gaps(gap_changes, j, counts, hidden)
             scope = _scope(membership, number)
             in_programme = scope["type"] != "comparison" and not (
                 scope["type"] == "school" and scope["id"] in comparison_schools

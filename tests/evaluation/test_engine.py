@@ -247,9 +247,13 @@ def test_it_withholds_figures_about_fewer_than_five_pupils():
 def test_it_reads_teacher_assessments_when_a_window_has_no_scores():
     codes = [2, 3, 3, 4, 4, 1, 3, 2, 3, 3]  # WTS EXS EXS GDS GDS PKF | comparison
     report = engine.build([window("ta", 0, codes=codes)], MEMBERSHIPS, {}, threshold=1)
-    groups = _find(report.attainment, "programme")["groups"]
+    entry = _find(report.attainment, "programme")
+    groups = entry["groups"]
     assert groups["all"]["mean"] is None
     assert (groups["all"]["pct_expected"], groups["all"]["pct_higher"]) == (66.7, 33.3)
+    # No points gap without scores; at the expected standard, 3 of 4 others, 1 of 2 behind.
+    gap = entry["gap"]["disadvantaged"]
+    assert (gap["mean_points"], gap["pct_expected_points"]) == (None, 25.0)
     assert report.progress == []
 
 
