@@ -1,11 +1,15 @@
+import logging
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Q
+from redis import RedisError
 
 from programmes.models import Programme
 
 from .models import EntryKind, ReportSnapshot
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,13 @@ def of_report(snapshot: ReportSnapshot, name: str, compute, *key):
     names whatever else they depend on. The key also holds the time the report was stored,
     which a database restored from a backup could not repeat with another report's id."""
     parts = [snapshot.pk, snapshot.computed_at.timestamp(), name, *key]
-    return cache.get_or_set("report:" + ":".join(map(str, parts)), compute, REPORT_CACHE_SECONDS)
+    try:
+        return cache.get_or_set(
+            "report:" + ":".join(map(str, parts)), compute, REPORT_CACHE_SECONDS
+        )
+    except RedisError:
+        logger.warning("The cache does not answer: report figures read from the database")
+        return compute()
 
 
 def report_document(snapshot: ReportSnapshot) -> dict:

@@ -131,12 +131,8 @@ SESSION_COOKIE_AGE = 8 * 60 * 60
 
 # The cache holds figures derived from stored reports (see evaluation.selectors). By default
 # each process has its own; CACHE_URL (redis://host:6379/1) shares one between every web
-# process and machine, and then sessions are read from it too, saving a query a request.
-# (Sessions are never cached per process: a sign-out on one would not reach the others.)
-CACHE_URL = env("CACHE_URL", default="")
-CACHES = {"default": env.cache_url_config(CACHE_URL or "locmemcache://")}
-if CACHE_URL:
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# process and machine. Sessions stay in the database: pages keep working while Redis is down.
+CACHES = {"default": env.cache_url_config(env("CACHE_URL", default="") or "locmemcache://")}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -75,3 +75,19 @@ def test_figures_of_a_stored_report_are_read_from_the_database_once(
     assert attention() == [world.school_a.pk]
     world.programme.enrolments.filter(school=world.school_a).delete()
     assert attention() == []
+
+
+def test_pages_read_a_reports_figures_from_the_database_while_the_cache_is_down(
+    world, window, settings, caplog
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    snapshot = ReportSnapshot.objects.create(programme=world.programme, data_version=1)
+    _attainment(snapshot, world.school_a, "baseline", gap=10.0, share=50.0)
+    figures = selectors.school_figures(snapshot=snapshot, school=world.school_a)
+    assert figures["attainment"][0]["gap"]["disadvantaged"]["pct_expected_points"] == 10.0
+    assert "The cache does not answer" in caplog.text
