@@ -65,8 +65,9 @@ class WindowRows:
         return self.code == CODES["GDS"]
 
     def behind(self, index: np.ndarray) -> dict[str, np.ndarray]:
-        """For each of GAPS, whether each pupil of `index` is in the group behind."""
-        return {"disadvantaged": self.disadvantaged[index], "send": self.send[index]}
+        """For each of GAPS, whether each pupil of `index` is in the group behind (a group
+        named as the attribute that marks it)."""
+        return {gap: getattr(self, behind)[index] for gap, (_, behind) in GAPS.items()}
 
     def masks(self, index: np.ndarray) -> dict[str, np.ndarray]:
         disadvantaged, send = self.disadvantaged[index], self.send[index]
@@ -413,7 +414,8 @@ def progress(earlier: WindowRows, later: WindowRows, memberships: list[Membershi
              comparison: Membership | None, threshold: int) -> list[dict]:  # fmt: skip
     """Gains of the pupils with a score at both windows, per scope and year group as they were
     at the earlier one; gap changes over the same pupils; and, where the programme has
-    comparison schools, the effect size of its gains against theirs."""
+    comparison schools (`comparison`, one of `memberships`), the effect size of its gains
+    against theirs."""
     if not (earlier.scored and later.scored):
         return []
     present = _Presenter(threshold)
@@ -448,10 +450,11 @@ def progress(earlier: WindowRows, later: WindowRows, memberships: list[Membershi
             "index_after": gap_index(keys, size, after, behind),
         }
 
-    arm = measure(comparison) if comparison else None
+    measured = _each(measure, memberships)
+    arm = measured[memberships.index(comparison)] if comparison else None
     comparison_schools = set(comparison.school_ids[0]) if comparison else set()
     entries = []
-    for membership, m in zip(memberships, _each(measure, memberships), strict=True):
+    for membership, m in zip(memberships, measured, strict=True):
         shown = np.flatnonzero(m["gain"].n["all"] > 0)
         n = {g: m["gain"].n[g][shown].astype(int).tolist() for g in GROUPS}
         gain = {g: _figures(m["gain"].mean(g)[shown], 2) for g in GROUPS}
