@@ -1,8 +1,11 @@
 from datetime import UTC, date, datetime
+from unittest import mock
 
+import weasyprint
 from django.urls import reverse
 
 from accounts.models import AuditAction, AuditEvent
+from mathsprog import pdf
 from tests.factories import EventFactory, RecordOfVisitFactory, StaffMemberFactory
 from tests.queries import queries_for
 from workgroups.models import Attendance
@@ -58,6 +61,15 @@ def test_it_downloads_as_a_pdf(client, world):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert AuditEvent.objects.filter(action=AuditAction.EXPORTED, school=world.school_a).exists()
+
+
+def test_pdfs_parse_the_stylesheets_once_a_process(client, world):
+    client.force_login(world.governor_a)
+    pdf.stylesheets.cache_clear()
+    with mock.patch.object(weasyprint, "CSS", wraps=weasyprint.CSS) as parse:
+        for _ in range(2):
+            assert client.get(_url(world, format="pdf")).content.startswith(b"%PDF")
+    assert parse.call_count == len(pdf.STYLESHEETS)
 
 
 def test_it_keeps_to_a_constant_number_of_queries(client, world):
