@@ -333,7 +333,11 @@ class ReportEntry(models.Model):
     """One scope, year group and window (or pair of windows) of a report: what a dashboard
     reads, by scope, without touching pupil rows."""
 
-    snapshot = models.ForeignKey(ReportSnapshot, on_delete=models.CASCADE, related_name="entries")
+    # Indexed through the (snapshot, scope type, scope id) index below: a second index on the
+    # snapshot alone would only slow the writing of each report's thousands of entries.
+    snapshot = models.ForeignKey(
+        ReportSnapshot, on_delete=models.CASCADE, related_name="entries", db_index=False
+    )
     kind = models.CharField(max_length=10, choices=EntryKind.choices)
     scope_type = models.CharField(max_length=20)
     scope_id = models.BigIntegerField()
