@@ -69,16 +69,16 @@ class WindowRows:
         named as the attribute that marks it)."""
         return {gap: getattr(self, behind)[index] for gap, (_, behind) in GAPS.items()}
 
-    def masks(self, index: np.ndarray) -> dict[str, np.ndarray]:
-        disadvantaged, send = self.disadvantaged[index], self.send[index]
-        eal, gender = self.eal[index], self.gender[index]
-        return {
-            "all": np.ones(len(index), bool),
-            "disadvantaged": disadvantaged, "other": ~disadvantaged,
-            "send": send, "non_send": ~send,
-            "eal": eal == 1, "non_eal": eal == 0,
-            "female": gender == 1, "male": gender == 2,
-        }  # fmt: skip
+    def splits(self, index: np.ndarray) -> list[tuple[np.ndarray | None, dict[str, int]]]:
+        """The ways the pupils of `index` divide into GROUPS: for each, each pupil's part
+        (None: one part, everyone) and the group that each part is (a part may be none)."""
+        return [
+            (None, {"all": 0}),
+            (self.disadvantaged[index], {"other": 0, "disadvantaged": 1}),
+            (self.send[index], {"non_send": 0, "send": 1}),
+            (self.eal[index] + 1, {"non_eal": 1, "eal": 2}),  # 0: not known
+            (self.gender[index], {"female": 1, "male": 2}),  # 0: not known
+        ]
 
 
 @dataclass
@@ -179,13 +179,17 @@ class Sums:
                 self._shares[group] = [100 * flag / n for flag in flags]
 
     @classmethod
-    def of_rows(cls, keys, size, masks, value, flags=()) -> "Sums":
+    def of_rows(cls, keys, size, splits, value, flags=()) -> "Sums":
+        """The sums of each group (see WindowRows.splits) at each key: a split's groups in one
+        count, the part of a pupil of key k being counted at k * parts + part."""
+        weights = (None, value, value * value, *flags)
         totals = {}
-        for group, mask in masks.items():
-            weight = mask.astype(float)
-            weights = (weight, weight * value, weight * value * value)
-            weights += tuple(weight * flag for flag in flags)
-            totals[group] = np.stack([np.bincount(keys, w, size) for w in weights])
+        for part, groups in splits:
+            parts = max(groups.values()) + 1
+            bins = keys if part is None else keys * parts + part
+            counted = np.stack([np.bincount(bins, w, size * parts) for w in weights])
+            for group, number in groups.items():
+                totals[group] = counted[:, number::parts]
         return cls(totals)
 
     def regrouped(self, sources: np.ndarray, keys: np.ndarray, size: int) -> "Sums":
@@ -320,10 +324,21 @@ def _each(function, items: list) -> list:
         return list(pool.map(function, items))
 
 
+def distinct(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(ids, return_inverse=True) for ids of rows (never negative): marked in a
+    table by id rather than sorted, where the largest id is below a few million, as a
+    school's is (a million results name a few thousand schools)."""
+    if len(ids) == 0 or ids.max() >= 1 << 22:
+        return np.unique(ids, return_inverse=True)
+    seen = np.zeros(ids.max() + 1, bool)
+    seen[ids] = True
+    return np.flatnonzero(seen), (np.cumsum(seen) - 1)[ids]
+
+
 def _school_cells(window, index):
     """The schools of the rows of `index` (sorted), each row's place among them, its cell in
     a school-by-year-group table, and the table's size."""
-    schools, at = np.unique(window.school[index], return_inverse=True)
+    schools, at = distinct(window.school[index])
     return schools, at, at * YEARS + window.year_group[index], len(schools) * YEARS
 
 
@@ -342,7 +357,7 @@ def attainment(window: WindowRows, memberships: list[Membership], national: dict
     expected, higher = window.at_expected().astype(float), window.at_higher().astype(float)
     schools, at, cells, cell_count = _school_cells(window, population)
     flags = (expected[population], higher[population])
-    by_school = Sums.of_rows(cells, cell_count, window.masks(population), value[population], flags)
+    by_school = Sums.of_rows(cells, cell_count, window.splits(population), value[population], flags)
 
     def measure(membership):
         keys, rows, size = _keys(membership, window, schools, at, population)
@@ -432,12 +447,12 @@ def progress(earlier: WindowRows, later: WindowRows, memberships: list[Membershi
     expected_second = later.at_expected().astype(float)
 
     schools, at, cells, cell_count = _school_cells(earlier, matched)
-    masks = earlier.masks(matched)
+    splits = earlier.splits(matched)
     before, after = earlier.score[matched], later.score[later_row[matched]]
     by_school = {
-        "gain": Sums.of_rows(cells, cell_count, masks, after - before),
-        "before": Sums.of_rows(cells, cell_count, masks, before, (expected_first[matched],)),
-        "after": Sums.of_rows(cells, cell_count, masks, after, (expected_second[matched],)),
+        "gain": Sums.of_rows(cells, cell_count, splits, after - before),
+        "before": Sums.of_rows(cells, cell_count, splits, before, (expected_first[matched],)),
+        "after": Sums.of_rows(cells, cell_count, splits, after, (expected_second[matched],)),
     }
 
     def measure(membership):

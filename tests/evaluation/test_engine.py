@@ -308,22 +308,25 @@ def test_sums_of_schools_add_up_to_those_of_every_scope_a_school_is_in():
     year = rng.integers(0, 14, n)
     value = rng.integers(80, 121, n).astype(float)
     flag = (value >= 100).astype(float)
-    masks = {"all": np.ones(n, bool), "disadvantaged": rng.random(n) < 0.3}
+    disadvantaged = rng.random(n) < 0.3
+    splits = [(None, {"all": 0}), (disadvantaged, {"other": 0, "disadvantaged": 1})]
     work_groups = engine.Membership(
         "work_group", [(1, "A"), (2, "B"), (3, "C")], [[3, 8], [8, 21], [99]]
     )
     schools, at = np.unique(school, return_inverse=True)
     by_school = engine.Sums.of_rows(at * engine.YEARS + year, len(schools) * engine.YEARS,
-                                    masks, value, (flag,))  # fmt: skip
+                                    splits, value, (flag,))  # fmt: skip
     summed = by_school.regrouped(*work_groups.cells(schools))
 
     rows, number = work_groups.rows(schools, at, np.arange(n))
     keys = np.concatenate([number * engine.YEARS + year[rows],
                            number * engine.YEARS + engine.ALL_YEARS])  # fmt: skip
     rows = np.concatenate([rows, rows])
-    direct = engine.Sums.of_rows(keys, 3 * engine.YEARS, {g: m[rows] for g, m in masks.items()},
-                                 value[rows], (flag[rows],))  # fmt: skip
-    for group in masks:
+    direct = engine.Sums.of_rows(
+        keys, 3 * engine.YEARS, [(None, {"all": 0}), (disadvantaged[rows], splits[1][1])],
+        value[rows], (flag[rows],),
+    )  # fmt: skip
+    for group in ("all", "disadvantaged", "other"):
         np.testing.assert_allclose(summed.n[group], direct.n[group])
         np.testing.assert_allclose(summed.mean(group), direct.mean(group), equal_nan=True)
         np.testing.assert_allclose(summed.sd(group), direct.sd(group), equal_nan=True)
@@ -335,6 +338,21 @@ def test_sums_of_schools_add_up_to_those_of_every_scope_a_school_is_in():
         value[in_b].mean()
     )
     assert summed.n["all"][2 * engine.YEARS : 3 * engine.YEARS].sum() == 0
+    # ... and its disadvantaged pupils, with the mean of their scores.
+    b_disadvantaged = in_b & disadvantaged
+    key = 1 * engine.YEARS + engine.ALL_YEARS
+    assert summed.n["disadvantaged"][key] == b_disadvantaged.sum()
+    assert summed.n["other"][key] == (in_b & ~disadvantaged).sum()
+    assert summed.mean("disadvantaged")[key] == pytest.approx(value[b_disadvantaged].mean())
+
+
+@pytest.mark.parametrize("largest", [40, 1 << 22], ids=["small ids", "large ids"])
+def test_distinct_ids_agree_with_numpy_unique(largest):
+    ids = np.random.default_rng(3).choice([3, 8, 21, largest], 500)
+    expected_values, expected_inverse = np.unique(ids, return_inverse=True)
+    values, inverse = engine.distinct(ids)
+    assert values.tolist() == expected_values.tolist() == [3, 8, 21, largest]
+    assert inverse.tolist() == expected_inverse.tolist()
 
 
 @pytest.mark.parametrize(
