@@ -2,6 +2,9 @@
 the same six pupils and four comparison pupils as test_engine, worked out by hand there."""
 
 import json
+import os
+import subprocess
+import sys
 import threading
 from datetime import date
 from io import StringIO
@@ -351,3 +354,13 @@ def test_each_pupils_details_come_back_from_the_database_as_uploaded(
             read.eal.tolist(), read.gender.tolist(), strict=True)
     ) == [(0, True, False, 1, 2), (3, True, True, 1, 1), (5, False, False, 0, 2),
           (6, False, True, -1, 0)]  # fmt: skip
+
+
+def test_the_portals_processes_leave_numpy_huge_pages_off():
+    """Huge pages made a worker's first report slower (mathsprog/__init__.py)."""
+    environment = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    check = "import mathsprog, numpy; print(numpy._core.multiarray._get_madvise_hugepage())"
+    result = subprocess.run(  # noqa: S603 - this interpreter, a fixed script
+        [sys.executable, "-c", check], env=environment, capture_output=True, text=True
+    )
+    assert result.stdout.strip() == "False", result.stderr
