@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 from tests.services import unavailable
 
@@ -36,6 +37,10 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield chromium
         chromium.close()
+        # Connections opened while Playwright runs are kept in its context, which the session's
+        # last close (tests/conftest.py) does not see: close them here, or the test database
+        # cannot be dropped.
+        connections.close_all()
 
 
 @pytest.fixture
