@@ -1,10 +1,12 @@
 """20 signed-in users at once on a production-style server (gunicorn, several workers) on
 this machine, each making a bounded number of requests to a mix of pages; prints requests per
-second, the 95th-percentile latency and the errors as JSON."""
+second, the 95th-percentile latency (of all requests, and of each page) and the errors as
+JSON."""
 
 import http.client
 import json
 import os
+import statistics
 import subprocess
 import sys
 import threading
@@ -27,12 +29,15 @@ PORT = int(os.environ.get("BENCH_PORT", 8765))
 CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/13")
 # One worker a core: the pages are CPU-bound, and PostgreSQL shares the machine here.
 USERS, REQUESTS_EACH, GUNICORN_WORKERS = 20, 25, os.cpu_count() or 2
+# Each kind of user and their pages (named as in bench/pages.py), which they visit in turn.
 MIX = [
-    ("lead{n:02d}@bench.example.org", ["/programmes/programme-{n:02d}/", "/schools/", "/visits/"]),
-    ("sle{n:03d}@bench.example.org", ["/schools/mine/", "/visits/"]),
-    ("head.{urn}@bench.example.org", ["/schools/{urn}/", "/schools/{urn}/action-plan/"]),
-    ("governor.{urn}@bench.example.org", ["/schools/{urn}/governor-report/"]),
-]
+    ("lead{n:02d}@bench.example.org", {"hub lead dashboard": "/programmes/programme-{n:02d}/",
+                                       "school list": "/schools/", "visit list": "/visits/"}),
+    ("sle{n:03d}@bench.example.org", {"SLE home": "/schools/mine/", "visit list": "/visits/"}),
+    ("head.{urn}@bench.example.org", {"headteacher dashboard": "/schools/{urn}/",
+                                      "action plan": "/schools/{urn}/action-plan/"}),
+    ("governor.{urn}@bench.example.org", {"governor report": "/schools/{urn}/governor-report/"}),
+]  # fmt: skip
 
 
 def session_for(user: User) -> str:
@@ -44,17 +49,25 @@ def session_for(user: User) -> str:
     return session.session_key
 
 
-def visitors() -> list[tuple[str, list[str]]]:
+def visitors() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Each user's session and pages: (the page's name, its path for this user)."""
     people = []
     for n in range(USERS):
         email, paths = MIX[n % len(MIX)]
         fill = {"n": n % 40, "urn": 300000 + 45 * (n % 40)}
         user = User.objects.get(email=email.format(**fill))
-        people.append((session_for(user), [path.format(**fill) for path in paths]))
+        people.append(
+            (session_for(user), [(page, path.format(**fill)) for page, path in paths.items()])
+        )
     return people
 
 
-def visit(session: str, paths: list[str], latencies: list, errors: list) -> None:
+def p95(latencies: list[float]) -> float:
+    ordered = sorted(latencies)
+    return round(ordered[int(0.95 * len(ordered)) - 1], 1)
+
+
+def visit(session: str, paths: list[tuple[str, str]], latencies: list, errors: list) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
     headers = {
         "Cookie": f"{settings.SESSION_COOKIE_NAME}={session}",
@@ -62,12 +75,12 @@ def visit(session: str, paths: list[str], latencies: list, errors: list) -> None
         "Host": "127.0.0.1",
     }
     for n in range(REQUESTS_EACH):
-        path = paths[n % len(paths)]
+        page, path = paths[n % len(paths)]
         started = time.perf_counter()
         connection.request("GET", path, headers=headers)
         response = connection.getresponse()
         response.read()
-        latencies.append((time.perf_counter() - started) * 1000)
+        latencies.append((page, (time.perf_counter() - started) * 1000))
         if response.status != 200:
             errors.append(f"{path}: {response.status}")
     connection.close()
@@ -123,16 +136,23 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
         redis.Redis.from_url(CACHE_URL).flushdb()
-    latencies.sort()
+    by_page = {}
+    for page, latency in latencies:
+        by_page.setdefault(page, []).append(latency)
+    every = [latency for _, latency in latencies]
     print(
         json.dumps(
             {
                 "users": USERS,
-                "requests": len(latencies),
+                "requests": len(every),
                 "gunicorn_workers": GUNICORN_WORKERS,
-                "requests_per_second": round(len(latencies) / elapsed, 1),
-                "p95_ms": round(latencies[int(0.95 * len(latencies)) - 1], 1),
-                "median_ms": round(latencies[len(latencies) // 2], 1),
+                "requests_per_second": round(len(every) / elapsed, 1),
+                "p95_ms": p95(every),
+                "median_ms": round(statistics.median(every), 1),
+                "pages": {
+                    page: {"requests": len(times), "p95_ms": p95(times)}
+                    for page, times in by_page.items()
+                },
                 "errors": errors[:10],
                 "error_count": len(errors),
             }

@@ -288,6 +288,9 @@ def london_table(london: dict) -> None:
         f"({load['gunicorn_workers']} workers): {load['requests_per_second']} requests/s, "
         f"p95 {load['p95_ms']} ms, {load['error_count']} errors"
     )
+    print(f"{'page under load':<40}{'requests':>10}{'p95 ms':>10}")
+    for page, f in load["pages"].items():
+        print(f"{page:<40}{f['requests']:>10}{f['p95_ms']:>10}")
 
 
 if __name__ == "__main__":
