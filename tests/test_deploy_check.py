@@ -23,15 +23,21 @@ def _manage_in_production(*args: str, **env: str) -> subprocess.CompletedProcess
     )
 
 
+# What a deployment must set (test values).
+PRODUCTION = {
+    "SECRET_KEY": "k3y-" + "x7Qp9" * 12,
+    "PUPIL_KEY_SECRET": "pupil-" + "Zr4" * 12,
+    "ALLOWED_HOSTS": "mathsprog.example.org",
+}
+
+
 def test_it_passes_the_deployment_checklist_with_production_settings():
     result = _manage_in_production(
         "check",
         "--deploy",
         "--fail-level",
         "WARNING",
-        SECRET_KEY="k3y-" + "x7Qp9" * 12,
-        PUPIL_KEY_SECRET="pupil-" + "Zr4" * 12,
-        ALLOWED_HOSTS="mathsprog.example.org",
+        **PRODUCTION,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -49,9 +55,7 @@ def test_uploads_go_to_an_s3_compatible_store_when_one_is_configured():
         "-c",
         "from django.core.files.storage import storages; s = storages['default']; "
         "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.location)",
-        SECRET_KEY="k3y-" + "x7Qp9" * 12,
-        PUPIL_KEY_SECRET="pupil-" + "Zr4" * 12,
-        ALLOWED_HOSTS="mathsprog.example.org",
+        **PRODUCTION,
         S3_BUCKET="hub-uploads",
         S3_ENDPOINT_URL="http://127.0.0.1:9000",
     )
@@ -69,11 +73,6 @@ SHOW_CACHE = (
     "cache.set('deploy-check', 'shared', 10); "
     "print(type(cache).__name__, cache.get('deploy-check'))"
 )
-PRODUCTION = {
-    "SECRET_KEY": "k3y-" + "x7Qp9" * 12,
-    "PUPIL_KEY_SECRET": "pupil-" + "Zr4" * 12,
-    "ALLOWED_HOSTS": "mathsprog.example.org",
-}
 
 
 def test_the_cache_is_shared_in_redis_when_one_is_configured():
