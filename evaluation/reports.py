@@ -121,6 +121,7 @@ def _window_rows(window: AssessmentWindow, snapshot: str | None) -> engine.Windo
         send=(details & 16).astype(bool),
         eal=((details >> 2) & 3) - 1,  # -1 not known, 0 no, 1 yes
         gender=details & 3,  # 0 not known, 1 female, 2 male
+        academic_year=academic_year_of(window.date),
     )
 
 

@@ -203,7 +203,9 @@ def test_it_prints_the_report_as_documented(imported):
     assert set(document) == {"programme", "data_version", "computed_at", "attainment", "progress"}
     assert (document["programme"], document["data_version"]) == (imported.slug, 2)
     entry = document["attainment"][0]
-    assert set(entry) == {"scope", "year_group", "window", "groups", "gap"}
+    assert set(entry) == {"scope", "year_group", "window", "groups", "gap", "coverage"}
+    assert entry["coverage"] == {"pupils": entry["groups"]["all"]["n"],
+                                 "assessed": entry["groups"]["all"]["n"]}  # fmt: skip
     assert set(entry["groups"]) == {
         "all",
         "disadvantaged",
@@ -225,7 +227,9 @@ def test_it_prints_the_report_as_documented(imported):
         "groups",
         "gap_change",
         "effect_size",
+        "attrition",
     }
+    assert progress["attrition"]["all"] == {"lost": 0, "of": progress["n_matched"]}
     assert len(document["attainment"]) == ReportEntry.objects.filter(kind="attainment").count()
 
 

@@ -1,0 +1,119 @@
+"""Attainment at one window: for every scope and year group, each group's figures, the gaps
+and how many of the scope's pupils the window assessed."""
+
+import numpy as np
+
+from .definitions import GAPS, GROUPS
+from .present import Presenter, counts_at, figures
+from .rows import WindowRows
+from .scopes import Membership, distinct, school_cells, year_of
+from .sums import Sums, gap_index
+from .threads import each
+
+GROUP_FIELDS = ("n", "mean", "sd", "pct_expected", "pct_higher")
+
+
+def attainment(window: WindowRows, memberships: list[Membership], *, national: dict | None,
+               threshold: int, year: list[WindowRows], comparison_schools: frozenset
+               ) -> list[dict]:  # fmt: skip
+    """`year`: the programme's windows of the same academic year (this one among them), whose
+    pupils are those the coverage counts."""
+    value = window.value()
+    population = np.flatnonzero(window.population())
+    population = population[np.argsort(value[population], kind="stable")]  # see ranks_within
+    expected, higher = window.at_expected().astype(float), window.at_higher().astype(float)
+    schools, at, cells, cell_count = school_cells(window, population)
+    flags = (expected[population], higher[population])
+    by_school = Sums.of_rows(cells, cell_count, window.splits(population), value[population], flags)
+
+    def measure(membership):
+        keys, rows, size = membership.keys(window.year_group, schools, at, population)
+        sums = by_school.regrouped(*membership.cells(schools))
+        return sums, gap_index(keys, size, value[rows], window.behind(rows))
+
+    present = Presenter(threshold)
+    entries = []
+    for membership, (sums, indices) in zip(memberships, each(measure, memberships), strict=True):
+        shown = np.flatnonzero(sums.n["all"] > 0)
+        pupils = _year_pupils(year, membership) if len(year) > 1 else sums.n["all"]
+        columns = _columns(window, sums, indices, shown)
+        for j, key in enumerate(shown.tolist()):
+            entry = {"scope": membership.scope(key, comparison_schools),
+                     "year_group": year_of(key), "window": window.slug,
+                     **_entry(present, columns, j, int(pupils[key]))}  # fmt: skip
+            if national:
+                entry["national"] = _against_national(national, entry["groups"])
+            entries.append(entry)
+    return entries
+
+
+def _columns(window: WindowRows, sums: Sums, indices: dict, shown: np.ndarray) -> dict:
+    """Every figure of every key shown, a list a figure and group."""
+
+    def of_groups(measure, places):
+        return {g: figures(measure(g)[shown], places) for g in GROUPS}
+
+    def gap(ahead, behind, name):
+        mean_points = sums.mean(ahead)[shown] - sums.mean(behind)[shown]
+        shares = sums.share(ahead, 0)[shown] - sums.share(behind, 0)[shown]
+        return {  # from the exact figures, not the rounded ones shown for each group
+            "mean_points": figures(mean_points, 2) if window.scored else [None] * len(shown),
+            "pct_expected_points": figures(shares, 1),
+            "gap_index": figures(indices[name][shown], 2),
+        }
+
+    return {
+        "scored": window.scored,
+        "n": counts_at(sums.n, shown),
+        "mean": of_groups(sums.mean, 2),
+        "sd": of_groups(sums.sd, 2),
+        "pct_expected": of_groups(lambda g: sums.share(g, 0), 1),
+        "pct_higher": of_groups(lambda g: sums.share(g, 1), 1),
+        "gaps": {name: gap(ahead, behind, name) for name, (ahead, behind) in GAPS.items()},
+    }
+
+
+def _entry(present: Presenter, columns: dict, j: int, pupils: int) -> dict:
+    """The j-th key's groups, gaps and coverage."""
+    counts = {g: columns["n"][g][j] for g in GROUPS}
+    hidden = present.hidden(counts)
+    groups = {}
+    for g in GROUPS:
+        count = counts[g]
+        groups[g] = present.withheld(GROUP_FIELDS) if g in hidden else {
+            "n": count,
+            "mean": columns["mean"][g][j] if columns["scored"] and count else None,
+            "sd": columns["sd"][g][j] if columns["scored"] and count > 1 else None,
+            "pct_expected": columns["pct_expected"][g][j] if count else None,
+            "pct_higher": columns["pct_higher"][g][j] if count else None,
+        }  # fmt: skip
+    return {
+        "groups": groups,
+        "gap": present.gaps(columns["gaps"], j, counts, hidden),
+        "coverage": present.coverage(pupils, counts["all"], hidden),
+    }
+
+
+def _year_pupils(year: list[WindowRows], membership: Membership) -> np.ndarray:
+    """At each key, the pupils counted at any of the windows of `year`, each once."""
+    rows = [(w.pupil[p], w.school[p], w.year_group[p]) for w in year
+            for p in [np.flatnonzero(w.population())]]  # fmt: skip
+    pupil, school, year_group = (np.concatenate(column) for column in zip(*rows, strict=True))
+    schools, at = distinct(school)
+    keys, index, size = membership.keys(year_group, schools, at, np.arange(len(pupil)))
+    distinct_pairs = np.unique(pupil[index] * size + keys)
+    return np.bincount(distinct_pairs % size, minlength=size)
+
+
+def _against_national(national: dict, groups: dict) -> dict:
+    """How far the disadvantaged (and SEND) pupils are from non-disadvantaged (and non-SEND)
+    pupils nationally, in percentage points at the expected standard."""
+    result = {"reference": national["name"]}
+    for gap, key in (("disadvantaged", "pct_expected_non_disadvantaged"),
+                     ("send", "pct_expected_non_send")):  # fmt: skip
+        reference, share = national.get(key), groups[gap]["pct_expected"]
+        result[key] = reference
+        result[f"{gap}_points"] = (
+            None if reference is None or share is None else round(reference - share, 1)
+        )
+    return result

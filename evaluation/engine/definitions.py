@@ -1,0 +1,99 @@
+"""The definitions behind every figure of the report, each as it is worded on the "How
+figures are calculated" page (templates/evaluation/method.html), in short functions of plain
+numbers. The engine applies them to whole NumPy arrays at once (arithmetic reads the same on
+both), so what a statistician checks here is what every entry is computed with."""
+
+import math
+
+import numpy as np
+
+GROUPS = ("all", "disadvantaged", "other", "send", "non_send", "eal", "non_eal", "female", "male")
+# Pairs that make up the whole: if one side is too small to show, so is the other, or it
+# could be worked back from "all".
+PAIRS = (("disadvantaged", "other"), ("send", "non_send"), ("eal", "non_eal"), ("female", "male"))
+# Each gap: (the group compared with, the group that a positive gap says is behind).
+GAPS = {"disadvantaged": ("other", "disadvantaged"), "send": ("non_send", "send")}
+EFFECT_GROUPS = ("all", "disadvantaged", "send")
+CODES = {"": 0, "PKF": 1, "WTS": 2, "EXS": 3, "GDS": 4}
+# The EEF Teaching and Learning Toolkit's conversion of an effect size (to 2 decimal places)
+# to months' progress: the upper bound of 0, 1, 2 ... 11 months; above the last is 12.
+MONTHS_UPPER_BOUNDS = (0.01, 0.09, 0.18, 0.26, 0.35, 0.44, 0.52, 0.61, 0.69, 0.78, 0.87, 0.95)
+
+
+def sample_sd(n, total, squares):
+    """The sample standard deviation (dividing by n - 1) from n, the sum and the sum of
+    squares; a variance a hair below 0 from rounding counts as 0."""
+    variance = (squares - total * total / n) / (n - 1)
+    return np.sqrt(np.maximum(variance, 0))
+
+
+def share(count, n):
+    """Percentage of n."""
+    return 100 * count / n
+
+
+def position(rank, n):
+    """The gap index's position p of a pupil of rank `rank` (1 = lowest; ties share the mean
+    of their ranks) among n pupils: from 0 to 1."""
+    return (rank - 0.5) / n
+
+
+def gap_index(mean_position_ahead, mean_position_behind):
+    """The DfE disadvantage gap index: 20 x the difference of the groups' mean positions."""
+    return 20 * (mean_position_ahead - mean_position_behind)
+
+
+def pooled_sd(n1, sd1, n2, sd2):
+    return math.sqrt(((n1 - 1) * sd1**2 + (n2 - 1) * sd2**2) / (n1 + n2 - 2))
+
+
+def small_sample_correction(n1, n2):
+    return 1 - 3 / (4 * (n1 + n2) - 9)
+
+
+def interval_half_width(g, n1, n2):
+    """Half the width of the 95% interval of Hedges' g."""
+    return 1.96 * math.sqrt((n1 + n2) / (n1 * n2) + g**2 / (2 * (n1 + n2)))
+
+
+def months_progress(g: float) -> int:
+    size = abs(round(g, 2))
+    months = next((m for m, bound in enumerate(MONTHS_UPPER_BOUNDS) if size <= bound), 12)
+    return -months if g < 0 else months
+
+
+def hedges_g(n1, gain1, sd1, n2, gain2, sd2) -> dict | None:
+    """Hedges' g of the programme's mean gain (n1 pupils) against the comparison schools'
+    (n2), over the pooled SD of the two groups' LATER scores (sd1, sd2), with its 95%
+    interval and the EEF months' progress; None where it cannot be worked out."""
+    if n1 < 2 or n2 < 2:
+        return None
+    pooled = pooled_sd(n1, sd1, n2, sd2)
+    if not pooled > 0:
+        return None
+    g = small_sample_correction(n1, n2) * (gain1 - gain2) / pooled
+    half = interval_half_width(g, n1, n2)
+    return {
+        "hedges_g": round(g, 3),
+        "ci_low": round(g - half, 3),
+        "ci_high": round(g + half, 3),
+        "months_progress": months_progress(g),
+        "n_programme": int(n1),
+        "n_comparison": int(n2),
+    }
+
+
+def withheld(counts: dict[str, int], threshold: int) -> set[str]:
+    """The suppression rule: which groups' figures are withheld, given each group's pupils.
+    A group of fewer than `threshold` pupils (but some) is withheld; if that is everyone,
+    every group is; and the other side of a withheld group's pair is too, when it has pupils,
+    since it could be worked back from "all"."""
+    small = {g for g, n in counts.items() if 0 < n < threshold}
+    if "all" in small:
+        return set(counts)
+    for one, other in PAIRS:
+        if one in small and counts[other] > 0:
+            small.add(other)
+        if other in small and counts[one] > 0:
+            small.add(one)
+    return small

@@ -1,0 +1,124 @@
+"""Progress between two windows: the gains of the pupils with a score at both, per scope and
+year group as they were at the earlier one; the change in the gaps over the same pupils; the
+effect size against the comparison schools; and the pupils lost between the two."""
+
+import numpy as np
+
+from . import definitions
+from .definitions import EFFECT_GROUPS, GAPS, GROUPS
+from .present import Presenter, counts_at, figures
+from .rows import Matched, WindowRows
+from .scopes import ALL_YEARS, Membership, school_cells, year_of
+from .sums import Sums, gap_index
+from .threads import each
+
+
+def progress(earlier: WindowRows, later: WindowRows, memberships: list[Membership], *,
+             comparison: Membership | None, threshold: int, comparison_schools: frozenset
+             ) -> list[dict]:  # fmt: skip
+    """`comparison` (one of `memberships`, or None) is the comparison schools' membership."""
+    if not (earlier.scored and later.scored):
+        return []
+    measured = each(_measurer(Matched.of(earlier, later)), memberships)
+    arm = measured[memberships.index(comparison)] if comparison else None
+    present = Presenter(threshold)
+    entries = []
+    for membership, m in zip(memberships, measured, strict=True):
+        shown = np.flatnonzero(m["gain"].n["all"] > 0)
+        columns = {
+            "n": counts_at(m["gain"].n, shown),
+            "assessed": counts_at(m["assessed"].n, shown),
+            "gain": {g: figures(m["gain"].mean(g)[shown], 2) for g in GROUPS},
+            "changes": {name: _gap_changes(m, shown, name, ahead, behind)
+                        for name, (ahead, behind) in GAPS.items()},
+        }  # fmt: skip
+        for j, key in enumerate(shown.tolist()):
+            scope = membership.scope(key, comparison_schools)
+            entry = {"scope": scope, "year_group": year_of(key), "from": earlier.slug,
+                     "to": later.slug, **_entry(present, columns, j)}  # fmt: skip
+            in_programme = scope["type"] != "comparison" and not scope.get("comparison")
+            if arm is not None and in_programme and entry["n_matched"] is not None:
+                hidden = present.hidden({g: columns["n"][g][j] for g in GROUPS})
+                entry["effect_size"] = {g: _effect(m, arm, key, g, hidden, threshold)
+                                        for g in EFFECT_GROUPS}  # fmt: skip
+            entries.append(entry)
+    return entries
+
+
+def _measurer(matched: Matched):
+    """A function that measures, for one membership, the sums behind every figure: each
+    matched pupil's gain, earlier and later scores, the gap indices at both windows, and
+    the pupils assessed at the earlier window (for attrition)."""
+    rows, before, after = matched.earlier, matched.before, matched.after
+    index = np.arange(len(before))
+    schools, at, cells, cell_count = school_cells(rows, index)
+    splits = rows.splits(index)
+    by_school = {
+        "gain": Sums.of_rows(cells, cell_count, splits, after - before),
+        "before": Sums.of_rows(cells, cell_count, splits, before, (rows.at_expected(),)),
+        "after": Sums.of_rows(cells, cell_count, splits, after, (matched.after_expected,)),
+    }
+    window, assessed = matched.window_before, matched.assessed_before
+    assessed_schools, _, assessed_cells, assessed_size = school_cells(window, assessed)
+    assessed_by_school = Sums.of_rows(assessed_cells, assessed_size, window.splits(assessed))
+
+    def measure(membership: Membership) -> dict:
+        keys, key_rows, size = membership.keys(rows.year_group, schools, at, index)
+        behind = rows.behind(key_rows)
+        to_scopes = membership.cells(schools)
+        return {name: sums.regrouped(*to_scopes) for name, sums in by_school.items()} | {
+            "index_before": gap_index(keys, size, before[key_rows], behind),
+            "index_after": gap_index(keys, size, after[key_rows], behind),
+            "assessed": assessed_by_school.regrouped(*membership.cells(assessed_schools)),
+        }
+
+    return measure
+
+
+def _entry(present: Presenter, columns: dict, j: int) -> dict:
+    counts = {g: columns["n"][g][j] for g in GROUPS}
+    hidden = present.hidden(counts)
+    groups = {
+        g: present.withheld(("n", "mean_gain")) if g in hidden else {
+            "n": counts[g], "mean_gain": columns["gain"][g][j] if counts[g] else None,
+        }
+        for g in GROUPS
+    }  # fmt: skip
+    assessed = {g: columns["assessed"][g][j] for g in GROUPS}
+    return {
+        "n_matched": None if "all" in hidden else counts["all"],
+        "groups": groups,
+        "gap_change": present.gaps(columns["changes"], j, counts, hidden),
+        "effect_size": None,
+        "attrition": present.attrition(assessed, counts, hidden),
+    }
+
+
+def _gap_changes(m, shown, name, ahead, behind) -> dict[str, list]:
+    """How a gap changed from the earlier window to the later, at each key shown."""
+
+    def change(of):
+        return (of(m["after"], ahead) - of(m["after"], behind)
+                - of(m["before"], ahead) + of(m["before"], behind))[shown]  # fmt: skip
+
+    return {
+        "mean_points": figures(change(lambda sums, g: sums.mean(g)), 2),
+        "pct_expected_points": figures(change(lambda sums, g: sums.share(g, 0)), 1),
+        "gap_index": figures((m["index_after"][name] - m["index_before"][name])[shown], 2),
+    }
+
+
+def _effect(m, arm, key, group, hidden, threshold) -> dict | None:
+    """Hedges' g for one group: this scope's pupils against the comparison schools' pupils in
+    the same year group (or all year groups)."""
+    year = year_of(key)
+    other = ALL_YEARS if year is None else year  # the comparison membership has one scope
+    n1, n2 = m["gain"].n[group][key], arm["gain"].n[group][other]
+    if not (n1 and n2):
+        return None
+    if group in hidden or n1 < threshold or n2 < threshold:
+        return {"suppressed": True}
+    return definitions.hedges_g(
+        n1, float(m["gain"].mean(group)[key]), float(m["after"].sd(group)[key]),
+        n2, float(arm["gain"].mean(group)[other]), float(arm["after"].sd(group)[other]),
+    )  # fmt: skip

@@ -1,0 +1,102 @@
+"""Counts, sums and ranks per key (a scope's year group, or all its year groups), each for
+every key at once by bincount: never a loop over schools or pupils."""
+
+import numpy as np
+
+from . import definitions
+
+
+def ranks_within(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """1-based rank of each value among those with the same key, ascending, ties sharing the
+    mean of their ranks. Sorted by value, then (stably) by key: fastest when the values come
+    in a few ascending runs, as when the caller takes its rows in value order, since Timsort
+    then only merges the runs, and a key of 16 bits is radix-sorted."""
+    n = len(keys)
+    if n == 0:
+        return np.empty(0)
+    order = np.argsort(values, kind="stable")
+    narrow = keys.astype(np.uint16) if keys.max() < 1 << 16 else keys
+    order = order[np.argsort(narrow[order], kind="stable")]
+    ordered_keys, ordered_values = keys[order], values[order]
+    new_run = np.empty(n, bool)
+    new_run[0] = True
+    np.not_equal(ordered_keys[1:], ordered_keys[:-1], out=new_run[1:])
+    new_run[1:] |= ordered_values[1:] != ordered_values[:-1]
+    run_start = np.flatnonzero(new_run)  # runs of one key and one value
+    run_length = np.diff(run_start, append=n)
+    count = np.bincount(keys)
+    key_start = np.cumsum(count) - count
+    run_rank = run_start - key_start[ordered_keys[run_start]] + (run_length + 1) / 2
+    ranks = np.empty(n)
+    ranks[order] = np.repeat(run_rank, run_length)
+    return ranks
+
+
+class Sums:
+    """Per key and group: count, mean, spread (sample SD) and shares of flags, each computed
+    once for every key at once, then read per key. Built from the totals behind them (count,
+    sum, sum of squares, count of each flag), which add up: the sums of a school's year
+    groups make those of its local authority, cohort or programme."""
+
+    def __init__(self, totals: dict[str, np.ndarray]):
+        self.totals = totals  # group -> rows n, sum, sum of squares, then one per flag
+        self.n, self._mean, self._sd, self._shares = {}, {}, {}, {}
+        with np.errstate(invalid="ignore", divide="ignore"):
+            for group, (n, *rest) in totals.items():
+                self.n[group] = n
+                if not rest:  # counted only
+                    continue
+                total, squares, *flags = rest
+                self._mean[group] = total / n
+                self._sd[group] = definitions.sample_sd(n, total, squares)
+                self._shares[group] = [definitions.share(flag, n) for flag in flags]
+
+    @classmethod
+    def of_rows(cls, keys, size, splits, value=None, flags=()) -> "Sums":
+        """The sums of each group (see WindowRows.splits) at each key (only the counts, with
+        no `value`): a split's groups in one count, the part of a pupil of key k being
+        counted at k * parts + part."""
+        weights = (None,) if value is None else (None, value, value * value, *flags)
+        totals = {}
+        for part, groups in splits:
+            parts = max(groups.values()) + 1
+            bins = keys if part is None else keys * parts + part
+            counted = np.stack([np.bincount(bins, w, size * parts) for w in weights])
+            for group, number in groups.items():
+                totals[group] = counted[:, number::parts]
+        return cls(totals)
+
+    def regrouped(self, sources: np.ndarray, keys: np.ndarray, size: int) -> "Sums":
+        """Totals of key keys[i] = the sum of those of key sources[i], over all i."""
+        return Sums(
+            {
+                group: np.stack([np.bincount(keys, row[sources], size) for row in totals])
+                for group, totals in self.totals.items()
+            }
+        )
+
+    def mean(self, group):
+        return self._mean[group]
+
+    def sd(self, group):
+        return self._sd[group]
+
+    def share(self, group, flag: int):
+        return self._shares[group][flag]
+
+
+def gap_index(keys, size, values, behind: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """For each gap, the gap index at every key (definitions.gap_index). A gap's two groups
+    make up all N pupils of a key, whose positions add up to N / 2: the sum over the pupils
+    behind gives both means."""
+    ranks = ranks_within(keys, values)
+    count = np.bincount(keys, minlength=size).astype(float)
+    result = {}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = definitions.position(ranks, count[keys])
+        for gap, mask in behind.items():
+            n_behind = np.bincount(keys, mask, size)
+            p_behind = np.bincount(keys, p * mask, size)
+            mean_ahead = (count / 2 - p_behind) / (count - n_behind)
+            result[gap] = definitions.gap_index(mean_ahead, p_behind / n_behind)
+    return result
