@@ -75,10 +75,32 @@ def programme_headlines(*, snapshot: ReportSnapshot | None, programme: Programme
             scope_type__in=["programme", "comparison"], scope_id=programme.pk, year_group=None
         ).order_by("pk")
         for kind, figures in entries.values_list("kind", "figures"):
-            headlines[kind].append(figures)
+            headlines[kind].append(with_attrition_gap(figures))
         return headlines
 
     return of_report(snapshot, "headlines", read)
+
+
+# Pupils lost between two windows bias progress when one group loses more of its pupils: say
+# so in words where disadvantaged pupils were lost at a rate this many points above others.
+ATTRITION_GAP_POINTS = 5
+
+
+def with_attrition_gap(entry: dict) -> dict:
+    """A progress entry with `attrition_gap`: the shares (%) of disadvantaged and of other
+    pupils assessed at the earlier window but not the later, where the first is more than
+    ATTRITION_GAP_POINTS above the second (else None). Attainment entries are left as
+    they are."""
+    attrition = entry.get("attrition")
+    if attrition is None:
+        return entry
+    lost = attrition["disadvantaged"], attrition["other"]
+    rates = [100 * g["lost"] / g["of"] if g.get("of") else None for g in lost]
+    shown = None not in rates and rates[0] - rates[1] > ATTRITION_GAP_POINTS
+    entry["attrition_gap"] = (
+        {"disadvantaged": round(rates[0]), "other": round(rates[1])} if shown else None
+    )
+    return entry
 
 
 WITHHELD = "withheld (fewer than the threshold)"
@@ -264,7 +286,7 @@ def school_dashboard_figures(*, school) -> list[dict]:
         )
         progress = sorted(
             (
-                e
+                with_attrition_gap(e)
                 for e in figures["progress"]
                 if e["from"] == windows[0][0] and e["to"] == latest_slug
             ),
@@ -294,6 +316,7 @@ def school_dashboard_figures(*, school) -> list[dict]:
                 "first": windows[0][1],
                 "rows": [(YEAR_NAMES[r["year_group"]], r) for r in rows],
                 "progress": [(YEAR_NAMES[p["year_group"]], p) for p in progress],
+                "attrition": [p for p in progress if p["year_group"] is None],
                 "chart": chart,
             }
         )

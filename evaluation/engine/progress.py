@@ -113,7 +113,7 @@ def _effect(m, arm, key, group, hidden, threshold) -> dict | None:
     the same year group (or all year groups)."""
     year = year_of(key)
     other = ALL_YEARS if year is None else year  # the comparison membership has one scope
-    n1, n2 = m["gain"].n[group][key], arm["gain"].n[group][other]
+    n1, n2 = int(m["gain"].n[group][key]), int(arm["gain"].n[group][other])
     if not (n1 and n2):
         return None
     if group in hidden or n1 < threshold or n2 < threshold:

@@ -4,6 +4,7 @@ school 1 and four at a comparison school, all in Year 2."""
 from math import sqrt
 
 import numpy as np
+import orjson
 import pytest
 
 from evaluation import engine
@@ -439,3 +440,8 @@ def test_coverage_counts_the_pupils_of_the_academic_year_against_those_assessed(
     assert next(e for e in withheld if e["window"] == "b")["coverage"] == {
         "pupils": None, "assessed": None, "suppressed": True,
     }  # fmt: skip
+
+
+def test_every_figure_is_a_plain_number_that_json_can_hold(report):
+    """orjson refuses NumPy's numbers; the stored report is JSON."""
+    orjson.dumps({"attainment": report.attainment, "progress": report.progress})
