@@ -1,7 +1,9 @@
 """Demo assessment results for 2025/26, loaded through the real upload pipeline (check,
 preview, set-based import) as a hub would send them: baseline, interim and end scores for the
 cohorts that started that year and for the comparison schools. Programme schools progress a
-little faster than comparison schools, and their disadvantaged pupils catch up a little."""
+little faster than comparison schools, and their disadvantaged pupils catch up a little. As in
+real files, pupils leave after the baseline and others join later, and each file lists its
+pupils in an order of its own."""
 
 import csv
 import io
@@ -20,10 +22,13 @@ YEAR_NAMES = {0: "R", 1: "Y1", 2: "Y2"}
 # Mean gain over the baseline at each window: (programme schools, comparison schools), and the
 # extra gain of disadvantaged pupils in programme schools.
 GAINS = {"baseline-2025": (0, 0, 0), "interim-2026": (2.5, 1.5, 1.0), "end-2026": (5.0, 3.0, 2.0)}
+LEAVERS = 30  # every 30th pupil of a school leaves after the baseline
+JOINERS = 2  # pupils who join each school after the baseline
 
 
 def _pupils(rng, programme: Programme, started_cohort_ids, make_upn):
-    """(UPN, URN, year group, disadvantaged, SEND, EAL, gender, is_programme_school, ability)."""
+    """(serial, pupil) pairs: the pupil's place among their school's pupils, and (UPN, URN,
+    year group, disadvantaged, SEND, EAL, gender, is_programme_school, ability)."""
     enrolled = programme.enrolments.filter(cohort__in=started_cohort_ids).select_related(
         "school__local_authority"
     )
@@ -40,42 +45,51 @@ def _pupils(rng, programme: Programme, started_cohort_ids, make_upn):
     pupils = []
     for enrolment in enrolled:
         school = enrolment.school
+        for serial in range(120, 120 + JOINERS):
+            upn = make_upn(school.local_authority.code, 2000 + order[school.pk], serial)
+            pupils.append((serial, (upn, school.urn, *_details(rng), True, rng.gauss(0, 1))))
         for serial in range(120):
             upn = make_upn(school.local_authority.code, 2000 + order[school.pk], serial)
             year = years[upn_hash(upn)]
             pupils.append(
                 (
-                    upn,
-                    school.urn,
-                    year.year_group,
-                    year.disadvantaged,
-                    year.send,
-                    year.eal,
-                    year.gender,
-                    True,
-                    rng.gauss(0, 1),
+                    serial,
+                    (
+                        upn,
+                        school.urn,
+                        year.year_group,
+                        year.disadvantaged,
+                        year.send,
+                        year.eal,
+                        year.gender,
+                        True,
+                        rng.gauss(0, 1),
+                    ),
                 )
             )
     comparisons = programme.comparison_schools.select_related("school__local_authority")
     for index, comparison in enumerate(comparisons.order_by("school__urn")):
         school = comparison.school
-        for serial in range(120):
+        for serial in range(120 + JOINERS):
             upn = make_upn(school.local_authority.code, 3000 + index, serial)
-            send = rng.choices(["N", "K", "E"], [86, 12, 2])[0]
-            pupils.append(
-                (
-                    upn,
-                    school.urn,
-                    serial // 40,
-                    rng.random() < 0.3,
-                    send,
-                    rng.random() < 0.4,
-                    rng.choice("MF"),
-                    False,
-                    rng.gauss(0, 1),
-                )
-            )
+            year = serial // 40 if serial < 120 else rng.randrange(3)
+            pupil = (upn, school.urn, year, *_details(rng)[1:], False, rng.gauss(0, 1))
+            pupils.append((serial, pupil))
     return pupils
+
+
+def _details(rng) -> tuple:
+    """Year group, disadvantaged, SEND, EAL and gender of a pupil the school did not list."""
+    send = rng.choices(["N", "K", "E"], [86, 12, 2])[0]
+    return rng.randrange(3), rng.random() < 0.3, send, rng.random() < 0.4, rng.choice("MF")
+
+
+def _in_window(serial: int, first: bool) -> bool:
+    """Whether a pupil (the serial-th of their school) sits a window: joiners only after the
+    baseline, leavers only at it."""
+    if serial >= 120:
+        return not first
+    return first or serial % LEAVERS != LEAVERS - 1
 
 
 def _score(rng, pupil, window_slug: str) -> int:
@@ -91,13 +105,16 @@ def load(rng: random.Random, programme: Programme, make_upn) -> None:
         programme.cohorts.filter(start_date__lte="2026-01-31").values_list("pk", flat=True)
     )
     pupils = _pupils(rng, programme, started, make_upn)
-    for window in AssessmentWindow.objects.filter(programme=programme).order_by("date"):
+    windows = AssessmentWindow.objects.filter(programme=programme).order_by("date")
+    for number, window in enumerate(windows):
+        sitting = [pupil for serial, pupil in pupils if _in_window(serial, number == 0)]
+        rng.shuffle(sitting)
         out = io.StringIO(newline="")
         writer = csv.writer(out)
         writer.writerow(
             ["UPN", "URN", "Year group", "Disadvantaged", "SEND", "EAL", "Gender", "Score"]
         )
-        for pupil in pupils:
+        for pupil in sitting:
             upn, urn, year, disadvantaged, send, eal, gender, *_ = pupil
             writer.writerow(
                 [

@@ -51,12 +51,15 @@ def test_it_loads_a_london_ks1_mastery_project():
         teachers=Count("staff", filter=teachers, distinct=True),
         pupils=Count("pupil_years", distinct=True),
     )
-    assert {(s.teachers, s.pupils) for s in per_school} == {(4, 120)}
-    # 120 KS1 pupils in each of the 120 schools and the 24 comparison schools.
-    assert Pupil.objects.count() == 17_280
+    # 120 KS1 pupils in each school; the 60 whose cohorts started in 2025/26 gained two more.
+    assert {(s.teachers, s.pupils) for s in per_school} == {(4, 120), (4, 122)}
+    # 120 KS1 pupils in each of the 120 schools and the 24 comparison schools, and two who
+    # joined each of the 84 schools assessed.
+    assert Pupil.objects.count() == 17_280 + 84 * 2
     # Baseline, interim and end results for the cohorts started in 2025/26 (60 schools) and
-    # the comparison schools, imported through the upload service.
-    assert Result.objects.count() == 3 * (60 + 24) * 120
+    # the comparison schools, imported through the upload service: four of each school's
+    # pupils left after the baseline, and two joined.
+    assert Result.objects.count() == (60 + 24) * (120 + 2 * (120 - 4 + 2))
     assert set(AssessmentUpload.objects.values_list("status", flat=True)) == {"imported"}
     assert set(PupilYear.objects.values_list("year_group", flat=True)) == {0, 1, 2}
     roles = dict(
