@@ -247,7 +247,9 @@ def delivery(rng, schools, programmes, users) -> None:
 
 
 def results(rng, programmes) -> int:
-    """Each programme's three windows, one upload each, through the upload pipeline."""
+    """Each programme's three windows, one upload each, through the upload pipeline. As in
+    real files, every 30th pupil of a school leaves after the first window, two join after
+    it, and each file lists its pupils in an order of its own."""
     total = 0
     for programme in programmes:
         schools = list(
@@ -269,13 +271,15 @@ def results(rng, programmes) -> int:
                 rng.randint(3, 6),
             )
             for s in schools
-            for n in range(PUPILS_PER_SCHOOL)
+            for n in range(PUPILS_PER_SCHOOL + 2)
         ]
-        for slug, _, _, gain in WINDOWS:
+        for number, (slug, _, _, gain) in enumerate(WINDOWS):
             out = io.StringIO(newline="")
             writer = csv.writer(out)
             writer.writerow(["UPN", "URN", "Year group", "Disadvantaged", "SEND", "Score"])
-            for upn, urn, disadvantaged, send, ability, year in pupils:
+            sitting = [p for n, p in enumerate(pupils) if _sits(n, number)]
+            rng.shuffle(sitting)
+            for upn, urn, disadvantaged, send, ability, year in sitting:
                 score = (
                     100
                     - 4 * disadvantaged
@@ -304,8 +308,17 @@ def results(rng, programmes) -> int:
             services.upload_validate(upload=upload)
             upload.refresh_from_db()
             services.upload_import_now(upload=upload)
-            total += len(pupils)
+            total += len(sitting)
     return total
+
+
+def _sits(n: int, window_number: int) -> bool:
+    """Whether the n-th pupil of the programme sits window `window_number`: leavers (every
+    30th pupil of a school) only the first, joiners (the last two) only the later ones."""
+    serial = n % (PUPILS_PER_SCHOOL + 2)
+    if serial >= PUPILS_PER_SCHOOL:
+        return window_number > 0
+    return window_number == 0 or serial % 30 != 29
 
 
 def main() -> None:
