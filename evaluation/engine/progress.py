@@ -101,11 +101,12 @@ def _gap_changes(m, shown, name, ahead, behind) -> dict[str, list]:
         return (of(m["after"], ahead) - of(m["after"], behind)
                 - of(m["before"], ahead) + of(m["before"], behind))[shown]  # fmt: skip
 
-    return {
-        "mean_points": figures(change(lambda sums, g: sums.mean(g)), 2),
-        "pct_expected_points": figures(change(lambda sums, g: sums.share(g, 0)), 1),
-        "gap_index": figures((m["index_after"][name] - m["index_before"][name])[shown], 2),
-    }
+    with np.errstate(invalid="ignore"):  # a key with no gap has NaN or infinite indices
+        return {
+            "mean_points": figures(change(lambda sums, g: sums.mean(g)), 2),
+            "pct_expected_points": figures(change(lambda sums, g: sums.share(g, 0)), 1),
+            "gap_index": figures((m["index_after"][name] - m["index_before"][name])[shown], 2),
+        }
 
 
 def _effect(m, arm, key, group, hidden, threshold) -> dict | None:
