@@ -1,20 +1,28 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
+
+from .signin import normalise_email
 
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
+        # People type their address with capitals as often as without: one spelling is kept.
+        return normalise_email(email or "")
+
     def get_by_natural_key(self, email: str):
-        # People type their address with capitals as often as without.
-        return self.get(email__iexact=email)
+        # Case-blind still, for addresses written past save() (bulk loads).
+        return self.get(email__iexact=normalise_email(email))
 
     def create_user(self, email: str, password: str | None = None, **fields):
         if not email:
             raise ValueError("A user needs an e-mail address.")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=self.normalize_email(email), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -45,9 +53,28 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["full_name", "email"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_unique_ignoring_case",
+                violation_error_message="Another account already uses this e-mail address.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    @classmethod
+    def normalize_username(cls, username: str) -> str:
+        # Called by clean(), so every form that edits a user (the data admin's included)
+        # checks and saves the address in the one spelling.
+        return normalise_email(username) if isinstance(username, str) else username
+
+    def save(self, *args, **kwargs) -> None:
+        # Whatever path writes a user, the address is kept in the one spelling that sign-in,
+        # the lockout and password reset look up.
+        self.email = self.normalize_username(self.email)
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return self.full_name
@@ -165,3 +192,23 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name}: {self.get_action_display()}"
+
+
+class RequestCount(models.Model):
+    """How many requests of one kind one key has had allowed since `since` (a rate limit's
+    window). The key is a keyed hash of what is counted (an e-mail address, a client's
+    address), never the thing itself. Counted in the database, so that every web process and
+    machine shares one count, with or without a shared cache."""
+
+    kind = models.CharField(max_length=40)
+    key = models.CharField(max_length=64)
+    since = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="request_count_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key[:8]}: {self.count} since {self.since:%Y-%m-%d %H:%M}"

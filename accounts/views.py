@@ -1,14 +1,19 @@
 from django import forms
+from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from mathsprog.exports import whole_list
 
 from .access import require_site_admin
+from .forms import PasswordResetForm
 from .models import AuditAction, AuditEvent
 from .navigation import dashboards_for
+from .services import password_reset_allow
+from .signin import client_address
 
 
 class AuditFilterForm(forms.Form):
@@ -60,3 +65,21 @@ def audit_log(request):
     query.pop("page", None)
     context = {"filters": form, "page": page, "query": query.urlencode()}
     return render(request, "accounts/audit_log.html", context)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's, with a limit on how many e-mails go to one address and from one client. A
+    refused request sees the same "check your e-mail" page as any other (which says that only
+    a few links are sent an hour), so the page tells nobody whether an account uses the
+    address, nor whether the limit was reached."""
+
+    form_class = PasswordResetForm
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        if password_reset_allow(email=email, client_address=client_address(self.request)):
+            return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+password_reset = PasswordResetView.as_view()

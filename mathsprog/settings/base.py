@@ -65,17 +65,28 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Password guessing: five wrong passwords for one account from one address lock it for 15
-# minutes; a correct sign-in resets the count.
+# Password guessing: five wrong passwords for one account from one client lock that client
+# out of that account for 15 minutes (others can still sign in to it); a correct sign-in
+# resets the count. The account is its e-mail address in one spelling, whatever the case it
+# is typed in, and the client is its own address, not the proxy's (accounts.signin).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.signin.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.signin.client_address"
 AXES_VERBOSE = False
-# Behind a proxy, the client address is the first of X-Forwarded-For (set in production).
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# How many proxies stand between clients and gunicorn, each appending the address it was
+# reached from to X-Forwarded-For. 0: the portal is reached directly and the header is
+# ignored (anyone can send one). Production, behind its TLS proxy, has 1.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Password-reset e-mails: at most this many an hour to one address (whether or not an account
+# uses it), and from one client whatever the addresses.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=3)
+PASSWORD_RESET_LIMIT_PER_CLIENT = env.int("PASSWORD_RESET_LIMIT_PER_CLIENT", default=10)
 
 # Content Security Policy: every script, style, image and font comes from the portal itself;
 # no inline script or style attribute is allowed, and pages keep to that.
@@ -140,7 +151,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded files. Web and workers must share this storage: a shared disk, or an S3-compatible
 # store when they run on separate machines (see README, "Several machines").

@@ -25,6 +25,6 @@ for database in DATABASES.values():  # noqa: F405
     database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 
 SESSION_COOKIE_SAMESITE = "Lax"
-# Behind the TLS proxy, the sign-in throttle counts the client's address, not the proxy's.
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=1)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind the TLS proxy (the one that sets X-Forwarded-Proto, trusted above), the sign-in
+# lockout and the password-reset limit count the client's address, not the proxy's.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
