@@ -17,6 +17,7 @@ install: $(INSTALLED)
 run: $(INSTALLED)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py recompute_reports
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # axe-core for the browser tests' accessibility checks (they skip without it, but fail in CI).

@@ -217,14 +217,12 @@ def can_upload_assessments(user) -> bool:
     return scope.is_site_admin or bool(scope.led_programme_ids) or bool(leader_school_ids(user))
 
 
-def comparison_schools_hidden_from(user, programme) -> frozenset[int]:
-    """Comparison schools whose own figures this user may not see: all of them, but for site
-    admins and each school's own leaders. Others see comparison schools only as a group."""
+def may_see_comparison_school(user, school_id: int) -> bool:
+    """Whether this user may see a comparison school's own figures: site admins and the
+    school's own people may; others see comparison schools only as a group. Which schools
+    were comparison schools, a page reads from the report it shows, not from today's list."""
     scope = scope_of(user)
-    if scope.is_site_admin:
-        return frozenset()
-    ids = set(programme.comparison_schools.values_list("school_id", flat=True))
-    return frozenset(ids - scope.own_school_ids)
+    return scope.is_site_admin or school_id in scope.own_school_ids
 
 
 def visit_school_or_404(user, urn: int) -> tuple[School, list[Programme]]:

@@ -21,4 +21,5 @@ def navigation(request) -> dict:
         tools.append(("Register of schools", reverse("schools:register_import_new")))
         tools.append(("Audit log", reverse("audit_log")))
         tools.append(("Retention", reverse("evaluation:retention")))
+        tools.append(("Failed reports", reverse("evaluation:report_failures")))
     return {"nav_dashboards": dashboards_for(user), "nav_tools": tools}

@@ -311,6 +311,9 @@ class ReportSnapshot(models.Model):
     computed_at = models.DateTimeField(auto_now_add=True)
     seconds = models.FloatField(default=0)
     results = models.PositiveIntegerField(default=0, help_text="Results it was computed over.")
+    # The suppression threshold it was computed with: under another setting it is out of date.
+    # Empty for reports stored before thresholds were recorded, which are out of date too.
+    threshold = models.PositiveSmallIntegerField(null=True)
 
     class Meta:
         ordering = ["-data_version"]
@@ -351,3 +354,20 @@ class ReportEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.scope_type} {self.scope_id} {self.window}"
+
+
+class ReportFailure(models.Model):
+    """That the report of a programme's data version failed on every attempt the worker made,
+    so nothing is bringing the report up to date until someone retries. Cleared when a report
+    of that version or a newer one is stored."""
+
+    programme = models.OneToOneField(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="report_failure"
+    )
+    data_version = models.PositiveIntegerField()
+    error = models.TextField()
+    failed_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.programme} report, data version {self.data_version}: failed"

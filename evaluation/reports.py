@@ -12,10 +12,11 @@ import numpy as np
 import orjson
 from django.conf import settings
 from django.db import connection, connections, transaction
-from django.db.models import F
+from django.utils import timezone
 
 from programmes.models import Programme
 from programmes.selectors import TAKING_PART_SQL
+from programmes.services import programme_data_version_bump
 from schools.models import School
 from workgroups.models import WorkGroup
 
@@ -25,6 +26,7 @@ from .models import (
     EntryKind,
     PupilYear,
     ReportEntry,
+    ReportFailure,
     ReportSnapshot,
     Result,
     academic_year_of,
@@ -235,19 +237,16 @@ def _one_report_at_a_time(programme_id: int):
 
 
 def report_compute(*, programme_id: int) -> ReportSnapshot | None:
-    """Compute and store the report of the programme's current data version. Safe to run
-    twice (a version is computed once); a report overtaken by newer data while computing is
-    dropped, since the task queued by that change computes the newer one."""
+    """Compute and store the report of the programme's current data version, with today's
+    suppression threshold. Safe to run twice (a version is computed once); a report overtaken
+    by newer data while computing is dropped, since the task queued by that change computes
+    the newer one."""
     started = time.perf_counter()
+    threshold = settings.SUPPRESSION_THRESHOLD
     with _one_report_at_a_time(programme_id):
-        current = Programme.objects.values_list("data_version", flat=True).get(pk=programme_id)
-        existing = ReportSnapshot.objects.filter(programme_id=programme_id, data_version=current)
-        if existing.exists():
-            logger.info(
-                "Report of programme %s, version %s: already computed", programme_id, current
-            )
-            return existing.get()
-        logger.info("Report of programme %s, version %s: computing", programme_id, current)
+        existing = _computed(programme_id, threshold)
+        if existing is not None:
+            return existing
         outermost = not connection.in_atomic_block
         snapshot = None
         with transaction.atomic():
@@ -265,15 +264,41 @@ def report_compute(*, programme_id: int) -> ReportSnapshot | None:
         if Programme.objects.values_list("data_version", flat=True).get(pk=programme_id) != version:
             logger.info("Report of %s, version %s, superseded by newer data", programme, version)
             return None
-        snapshot = _store(programme, version, report, results, time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        snapshot = _store(programme, version, report, results, seconds, threshold=threshold)
         logger.info("Report of programme %s, version %s: stored", programme_id, version)
         return snapshot
 
 
+def _computed(programme_id: int, threshold: int) -> ReportSnapshot | None:
+    """The stored report of the programme's current data version, if it was computed with
+    this threshold. One computed with another is out of date: the data version goes up, so
+    the report that replaces it is a new one (pages cache a report's figures by its id)."""
+    current = Programme.objects.values_list("data_version", flat=True).get(pk=programme_id)
+    existing = ReportSnapshot.objects.filter(programme_id=programme_id, data_version=current)
+    existing = existing.first()
+    if existing is not None and existing.threshold == threshold:
+        logger.info("Report of programme %s, version %s: already computed", programme_id, current)
+        return existing
+    if existing is not None:
+        programme_data_version_bump(programme_id=programme_id)
+        logger.info(
+            "Report of programme %s, version %s: computed with threshold %s, not %s",
+            programme_id, current, existing.threshold, threshold,
+        )  # fmt: skip
+        current += 1
+    logger.info("Report of programme %s, version %s: computing", programme_id, current)
+    return None
+
+
 @transaction.atomic
-def _store(programme, version, report, results, seconds) -> ReportSnapshot:
+def _store(programme, version, report, results, seconds, *, threshold: int) -> ReportSnapshot:
     snapshot = ReportSnapshot.objects.create(
-        programme=programme, data_version=version, seconds=round(seconds, 2), results=results
+        programme=programme,
+        data_version=version,
+        seconds=round(seconds, 2),
+        results=results,
+        threshold=threshold,
     )
 
     rows = [
@@ -295,6 +320,7 @@ def _store(programme, version, report, results, seconds) -> ReportSnapshot:
         )  # fmt: skip
     # Older reports are superseded; keep only the newest, which dashboards read.
     ReportSnapshot.objects.filter(programme=programme, data_version__lt=version).delete()
+    ReportFailure.objects.filter(programme=programme, data_version__lte=version).delete()
     return snapshot
 
 
@@ -323,10 +349,22 @@ def _copy_entries(snapshot: ReportSnapshot, rows: list[tuple]) -> None:
         )
 
 
-def data_changed(programme_id: int) -> None:
-    """Call inside the transaction that changes a programme's results: the data version goes
-    up, and once committed the report is recomputed by a worker."""
-    from .tasks import compute_report
-
-    Programme.objects.filter(pk=programme_id).update(data_version=F("data_version") + 1)
-    transaction.on_commit(lambda: compute_report.delay(programme_id))
+def report_failure_record(*, programme_id: int, error: BaseException, attempts: int) -> None:
+    """Every attempt at the programme's report failed: its pages say so (instead of
+    "Updating" for ever) until a retry or newer data brings it up to date. Nothing is
+    recorded for a programme deleted meanwhile, or whose current report was stored since."""
+    versions = Programme.objects.filter(pk=programme_id).values_list("data_version", flat=True)
+    version = versions.first()
+    if version is None:
+        return
+    if ReportSnapshot.objects.filter(programme_id=programme_id, data_version__gte=version).exists():
+        return
+    ReportFailure.objects.update_or_create(
+        programme_id=programme_id,
+        defaults={
+            "data_version": version,
+            "error": f"{type(error).__name__}: {error}"[:2000],
+            "failed_at": timezone.now(),
+            "attempts": attempts,
+        },
+    )

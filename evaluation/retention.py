@@ -8,9 +8,10 @@ from accounts.audit import audit
 from accounts.models import AuditAction
 from programmes.models import Programme
 from programmes.selectors import TAKING_PART_SQL
+from programmes.services import programme_data_changed
 from schools.models import School
 
-from . import reports, staging
+from . import staging
 from .models import (
     AssessmentUpload,
     AssessmentWindow,
@@ -89,7 +90,7 @@ def school_pupil_data_delete(*, actor, school: School) -> dict:
     pupil_years = _delete_pupil_years("y.school_id = %(school)s", {"school": school.pk})
     counts = {"results": results, "pupil_years": pupil_years, "pupils": _delete_orphan_pupils()}
     for programme_id in programmes:
-        reports.data_changed(programme_id)
+        programme_data_changed(programme_id=programme_id)
     audit(
         actor,
         AuditAction.DELETED_PUPIL_DATA,
@@ -124,7 +125,7 @@ def programme_pupil_data_delete(*, actor, programme: Programme) -> dict:
         params,
     )
     counts = {"results": results, "pupil_years": pupil_years, "pupils": _delete_orphan_pupils()}
-    reports.data_changed(programme.pk)
+    programme_data_changed(programme_id=programme.pk)
     audit(
         actor,
         AuditAction.DELETED_PUPIL_DATA,

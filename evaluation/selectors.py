@@ -1,31 +1,86 @@
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import chain
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from redis import RedisError
 
 from programmes.models import Programme
+from schools.models import School
 
-from .models import EntryKind, ReportSnapshot
+from .models import EntryKind, ReportFailure, ReportSnapshot
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class ReportStatus:
+    """Where a programme's report stands: the latest stored one, the data version it should
+    be of, and the failure if every attempt at that version failed."""
+
     snapshot: ReportSnapshot | None
     data_version: int
+    failure: ReportFailure | None = None
+
+    @property
+    def current(self) -> bool:
+        """The stored report is of today's data and suppression threshold (or there is no
+        data at all)."""
+        if self.snapshot is None:
+            return self.data_version == 0
+        return (
+            self.snapshot.data_version >= self.data_version
+            and self.snapshot.threshold == settings.SUPPRESSION_THRESHOLD
+        )
+
+    @property
+    def failed(self) -> bool:
+        """Every attempt at the report of today's data failed: nothing brings it up to date
+        until someone retries."""
+        return (
+            not self.current
+            and self.failure is not None
+            and self.failure.data_version >= self.data_version
+        )
 
     @property
     def stale(self) -> bool:
-        """Newer data is in and its report is still computing."""
-        return self.snapshot is None or self.snapshot.data_version < self.data_version
+        """Newer data is in (or the threshold changed) and its report is still computing."""
+        return not self.current and not self.failed
+
+    @property
+    def threshold(self) -> int | None:
+        """The suppression threshold of the figures shown: their report's, not today's."""
+        return self.snapshot.threshold if self.snapshot else None
+
+    @property
+    def too_few(self) -> str:
+        """Of how few pupils the figures shown are withheld, in words."""
+        return f"fewer than {self.threshold} pupils" if self.threshold else "too few pupils"
 
 
 def report_status(*, programme: Programme) -> ReportStatus:
     snapshot = programme.reports.order_by("-data_version").first()
-    return ReportStatus(snapshot, programme.data_version)
+    status = ReportStatus(snapshot, programme.data_version)
+    if status.current:
+        return status
+    failure = ReportFailure.objects.filter(programme=programme).first()
+    return ReportStatus(snapshot, programme.data_version, failure)
+
+
+def report_failures() -> QuerySet[ReportFailure]:
+    """Every programme whose report could not be brought up to date, latest first."""
+    return ReportFailure.objects.select_related("programme").order_by("-failed_at")
+
+
+def is_comparison_school(scope: dict) -> bool:
+    """Whether a report's entry holds a comparison school's own figures, as the report says
+    (when it was computed): never today's list, which may have changed since."""
+    return scope["type"] == "school" and scope.get("comparison", False)
 
 
 # A stored report never changes: a newer one is stored under a new id. What pages derive from
@@ -55,6 +110,7 @@ def report_document(snapshot: ReportSnapshot) -> dict:
         "programme": snapshot.programme.slug,
         "data_version": snapshot.data_version,
         "computed_at": snapshot.computed_at.isoformat(),
+        "threshold": snapshot.threshold,
         "attainment": [],
         "progress": [],
     }
@@ -106,16 +162,26 @@ def with_attrition_gap(entry: dict) -> dict:
 WITHHELD = "withheld (fewer than the threshold)"
 
 
-def attainment_rows(snapshot: ReportSnapshot, *, hidden_school_ids=frozenset()):
-    """Flat rows of every attainment figure, for export, leaving out the schools whose own
-    figures the reader may not see (comparison schools, outside site admins)."""
-    entries = (
-        snapshot.entries.filter(kind=EntryKind.ATTAINMENT)
-        .exclude(scope_type="school", scope_id__in=hidden_school_ids)
-        .order_by("pk")
+def threshold_note(snapshot: ReportSnapshot) -> str:
+    """What a download of a report's figures says of those it withholds."""
+    at = timezone.localtime(snapshot.computed_at)
+    computed = f"computed {at:%Y-%m-%d %H:%M} from data version {snapshot.data_version}"
+    if snapshot.threshold is None:
+        return f"Figures about too few pupils are withheld (report {computed})."
+    return (
+        f"Figures about fewer than {snapshot.threshold} pupils are withheld, with the other "
+        f"side of their pair (the threshold of this report, {computed})."
     )
+
+
+def attainment_rows(snapshot: ReportSnapshot, *, comparison_shown: Callable[[int], bool]):
+    """Flat rows of every attainment figure, for export, leaving out the comparison schools
+    whose own figures the reader may not see (`comparison_shown(school id)` says)."""
+    entries = snapshot.entries.filter(kind=EntryKind.ATTAINMENT).order_by("pk")
     for figures in entries.values_list("figures", flat=True).iterator(chunk_size=2000):
         scope, year = figures["scope"], figures["year_group"]
+        if is_comparison_school(scope) and not comparison_shown(scope["id"]):
+            continue
         for group, values in figures["groups"].items():
             if values.get("suppressed"):
                 cells = [WITHHELD] * 5
@@ -218,17 +284,17 @@ def schools_needing_attention(*, snapshot, programme, limit: int = 10) -> list[d
     latest = _latest_window(programme)
     if snapshot is None or latest is None:
         return []
-    enrolled = dict(programme.enrolments.values_list("school_id", "school__urn"))
 
     def read():
-        # Every school's, comparison schools too: which are enrolled is read each time.
-        # Only the four figures wanted, picked out of each entry by the database.
+        # Only the figures wanted, picked out of each entry by the database; comparison
+        # schools (as the report says) are not the programme's to rank.
         return list(
             snapshot.entries.filter(
                 kind=EntryKind.ATTAINMENT, scope_type="school", year_group=None, window=latest
             ).values_list(
                 "scope_id",
                 "figures__scope__name",
+                "figures__scope__comparison",
                 "figures__gap__disadvantaged__pct_expected_points",
                 "figures__groups__all__pct_expected",
                 "figures__groups__all__n",
@@ -237,12 +303,16 @@ def schools_needing_attention(*, snapshot, programme, limit: int = 10) -> list[d
 
     rows = [
         {"scope": {"type": "school", "id": school_id, "name": name}, "gap": gap,
-         "pct_expected": share, "n": n, "urn": enrolled[school_id]}
-        for school_id, name, gap, share, n in of_report(snapshot, "schools", read, latest)
-        if school_id in enrolled and gap is not None and share is not None
+         "pct_expected": share, "n": n}
+        for school_id, name, comparison, gap, share, n in of_report(
+            snapshot, "schools", read, latest)
+        if not comparison and gap is not None and share is not None
     ]  # fmt: skip
     rows.sort(key=lambda row: (-row["gap"], row["pct_expected"]))
-    return rows[:limit]
+    rows = rows[:limit]
+    shown = [row["scope"]["id"] for row in rows]
+    urns = dict(School.objects.filter(pk__in=shown).values_list("pk", "urn"))
+    return [row | {"urn": urns[row["scope"]["id"]]} for row in rows if row["scope"]["id"] in urns]
 
 
 def school_figures(*, snapshot, school) -> dict:
@@ -263,9 +333,11 @@ def school_figures(*, snapshot, school) -> dict:
 YEAR_NAMES = {None: "All year groups", 0: "Reception"} | {n: f"Year {n}" for n in range(1, 14)}
 
 
-def school_dashboard_figures(*, school) -> list[dict]:
+def school_dashboard_figures(*, school, comparison_shown: bool) -> list[dict]:
     """For each programme the school takes part in (or compares for): its figures at the
-    latest assessment by year group, its progress since the first, and a chart."""
+    latest assessment by year group, its progress since the first, and a chart. Where the
+    report has it as a comparison school, only for readers `comparison_shown` (its own people
+    and site admins): others see comparison schools only as a group."""
     programmes = Programme.objects.filter(
         Q(enrolments__school=school) | Q(comparison_schools__school=school)
     ).distinct()
@@ -273,51 +345,50 @@ def school_dashboard_figures(*, school) -> list[dict]:
     for programme in programmes:
         status = report_status(programme=programme)
         figures = school_figures(snapshot=status.snapshot, school=school)
+        entries = chain(figures["attainment"], figures["progress"])
+        if not comparison_shown and any(is_comparison_school(e["scope"]) for e in entries):
+            continue
         windows = list(programme.assessment_windows.order_by("date").values_list("slug", "name"))
         seen = {e["window"] for e in figures["attainment"]}
         windows = [(slug, name) for slug, name in windows if slug in seen]
-        if not windows:
-            result.append({"programme": programme, "status": status, "rows": []})
-            continue
-        latest_slug, latest_name = windows[-1]
-        rows = sorted(
-            (e for e in figures["attainment"] if e["window"] == latest_slug),
-            key=lambda e: -1 if e["year_group"] is None else e["year_group"],
-        )
-        progress = sorted(
-            (
-                with_attrition_gap(e)
-                for e in figures["progress"]
-                if e["from"] == windows[0][0] and e["to"] == latest_slug
-            ),
-            key=lambda e: -1 if e["year_group"] is None else e["year_group"],
-        )
-        by_year = [r for r in rows if r["year_group"] is not None]
-        chart = {
-            "type": "bar",
-            "unit": "%",
-            "labels": [YEAR_NAMES[r["year_group"]] for r in by_year],
-            "datasets": [
-                {
-                    "label": "Disadvantaged pupils",
-                    "data": [r["groups"]["disadvantaged"]["pct_expected"] for r in by_year],
-                },
-                {
-                    "label": "Other pupils",
-                    "data": [r["groups"]["other"]["pct_expected"] for r in by_year],
-                },
-            ],
-        }
-        result.append(
-            {
-                "programme": programme,
-                "status": status,
-                "latest": latest_name,
-                "first": windows[0][1],
-                "rows": [(YEAR_NAMES[r["year_group"]], r) for r in rows],
-                "progress": [(YEAR_NAMES[p["year_group"]], p) for p in progress],
-                "attrition": [p for p in progress if p["year_group"] is None],
-                "chart": chart,
-            }
-        )
+        block = {"programme": programme, "status": status, "rows": []}
+        result.append(block | (_school_block(figures, windows) if windows else {}))
     return result
+
+
+def _by_year_group(entries) -> list[dict]:
+    return sorted(entries, key=lambda e: -1 if e["year_group"] is None else e["year_group"])
+
+
+def _school_block(figures: dict, windows: list[tuple[str, str]]) -> dict:
+    (first_slug, first_name), (latest_slug, latest_name) = windows[0], windows[-1]
+    rows = _by_year_group(e for e in figures["attainment"] if e["window"] == latest_slug)
+    progress = _by_year_group(
+        with_attrition_gap(e)
+        for e in figures["progress"]
+        if e["from"] == first_slug and e["to"] == latest_slug
+    )
+    by_year = [r for r in rows if r["year_group"] is not None]
+    chart = {
+        "type": "bar",
+        "unit": "%",
+        "labels": [YEAR_NAMES[r["year_group"]] for r in by_year],
+        "datasets": [
+            {
+                "label": "Disadvantaged pupils",
+                "data": [r["groups"]["disadvantaged"]["pct_expected"] for r in by_year],
+            },
+            {
+                "label": "Other pupils",
+                "data": [r["groups"]["other"]["pct_expected"] for r in by_year],
+            },
+        ],
+    }
+    return {
+        "latest": latest_name,
+        "first": first_name,
+        "rows": [(YEAR_NAMES[r["year_group"]], r) for r in rows],
+        "progress": [(YEAR_NAMES[p["year_group"]], p) for p in progress],
+        "attrition": [p for p in progress if p["year_group"] is None],
+        "chart": chart,
+    }

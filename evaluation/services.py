@@ -17,9 +17,10 @@ from django.utils import timezone
 from accounts.audit import audit
 from accounts.models import AuditAction
 from programmes.models import Programme
+from programmes.services import programme_data_changed
 from schools.models import School
 
-from . import reports, staging
+from . import staging
 from .models import AssessmentUpload, AssessmentWindow, UploadStatus, academic_year_of
 from .upload_file import UnreadableFile, read_rows
 from .validation import ResultsValidator, RowError
@@ -258,7 +259,7 @@ def upload_import(*, upload: AssessmentUpload) -> None:
             )
             summary = {**_summarise(upload, merge.summary()), "columns": upload.summary["columns"]}
             merge.apply()
-            reports.data_changed(programme.pk)
+            programme_data_changed(programme_id=programme.pk)
             totals = summary["totals"]
             upload.status = UploadStatus.IMPORTED
             upload.summary = summary
@@ -337,7 +338,7 @@ def upload_rollback(*, upload: AssessmentUpload) -> None:
         return
     Programme.objects.select_for_update().get(pk=upload.window.programme_id)
     staging.roll_back(upload)
-    reports.data_changed(upload.window.programme_id)
+    programme_data_changed(programme_id=upload.window.programme_id)
     upload.status = UploadStatus.ROLLED_BACK
     upload.rolled_back_at = timezone.now()
     upload.save(update_fields=["status", "rolled_back_at"])

@@ -1,4 +1,7 @@
+import logging
+
 from celery import shared_task
+from celery.utils.time import get_exponential_backoff_interval
 from django.contrib.auth import get_user_model
 
 from programmes.models import Programme
@@ -8,6 +11,7 @@ from . import reports, retention, services
 from .models import AssessmentUpload, UploadStatus
 
 User = get_user_model()
+logger = logging.getLogger(__name__)
 
 
 def _run(step, upload_id: int) -> None:
@@ -42,9 +46,49 @@ def rollback_upload(upload_id: int) -> None:
     _run(services.upload_rollback, upload_id)
 
 
-@shared_task
-def compute_report(programme_id: int) -> None:
-    reports.report_compute(programme_id=programme_id)
+# A report that fails is tried again after about 30 s, 1 and 2 minutes, then recorded as failed.
+REPORT_RETRIES = 3
+REPORT_RETRY_BACKOFF = 30
+
+
+def _report_attempt(programme_id: int, attempt: int, last: bool) -> Exception | None:
+    """One attempt at the report; the error, recorded on the programme if it was the last."""
+    try:
+        reports.report_compute(programme_id=programme_id)
+    except Programme.DoesNotExist:
+        return None  # deleted meanwhile: nothing to report on
+    except Exception as error:
+        if last:
+            reports.report_failure_record(programme_id=programme_id, error=error, attempts=attempt)
+        return error
+    return None
+
+
+@shared_task(bind=True, max_retries=REPORT_RETRIES)
+def compute_report(self, programme_id: int) -> None:
+    """Retried by the worker with exponential backoff. Run in-process (no broker: tests and
+    `make run`), Celery's retry would not retry but raise to whoever queued the task (the
+    page that saved the data), so the attempts follow one another at once, and the last
+    failure is logged, not raised: the programme's pages show it."""
+    if self.request.is_eager:
+        for attempt in range(1, REPORT_RETRIES + 2):
+            error = _report_attempt(programme_id, attempt, last=attempt > REPORT_RETRIES)
+            if error is None:
+                return
+        logger.error(
+            "Report of programme %s failed %s times", programme_id, attempt, exc_info=error
+        )
+        return
+    retries = self.request.retries
+    error = _report_attempt(programme_id, retries + 1, last=retries >= REPORT_RETRIES)
+    if error is None:
+        return
+    if retries < REPORT_RETRIES:
+        backoff = get_exponential_backoff_interval(
+            REPORT_RETRY_BACKOFF, retries, maximum=600, full_jitter=False
+        )
+        raise self.retry(exc=error, countdown=backoff)
+    raise error
 
 
 @shared_task

@@ -7,7 +7,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from defusedxml import DefusedXmlException
 from django.conf import settings
@@ -18,6 +18,26 @@ CHUNK = 1024 * 1024
 
 class UnreadableFile(Exception):
     """The file cannot be read at all; the message says why, for the person who sent it."""
+
+
+SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+class Misaligned(NamedTuple):
+    """A CSV row with more or fewer fields than the header, given in place of its values: a
+    name with an unquoted comma pushes every later value into the next column (the date of
+    birth becomes the URN), so none of its values can be trusted, checked or shown."""
+
+    fields: int
+    header: int
+    separator: str
+
+    @property
+    def reason(self) -> str:
+        counts = f"has {self.fields} fields, the header has {self.header}"
+        if self.fields > self.header:
+            return f"{counts}: a value with an unquoted {SEPARATORS[self.separator]}?"
+        return f"{counts}: a missing value, or a stray quote mark?"
 
 
 def kind_of(stream: BinaryIO) -> str:
@@ -58,7 +78,17 @@ def _csv_rows(stream: BinaryIO) -> Iterator[list[str]]:
     except csv.Error:
         dialect = csv.excel
     text.seek(0)
-    yield from csv.reader(text, dialect)
+    rows = csv.reader(text, dialect)
+    header = next(rows, None)
+    if header is None:
+        return
+    yield header
+    for row in rows:
+        # A blank line or a row of empty fields holds nothing to misplace; it is skipped.
+        if len(row) != len(header) and any(field.strip() for field in row):
+            yield Misaligned(len(row), len(header), dialect.delimiter)
+        else:
+            yield row
 
 
 def _check_zip(stream: BinaryIO) -> None:
@@ -103,6 +133,9 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def read_rows(stream: BinaryIO) -> Iterator[list[str]]:
-    """Every row of the file as a list of strings, the header first."""
+def read_rows(stream: BinaryIO) -> Iterator[list[str] | Misaligned]:
+    """Every row of the file as a list of strings, the header first, or for a CSV row whose
+    fields do not line up with the header's, a Misaligned without its values. (A workbook's
+    cells are where they are: nothing in one can shift, and cells to the right of the header
+    belong to no column, so they are ignored as unread columns are.)"""
     return _xlsx_rows(stream) if kind_of(stream) == "xlsx" else _csv_rows(stream)

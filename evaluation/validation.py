@@ -4,23 +4,26 @@ Columns are found by header, whatever the case, spaces, underscores or hyphens, 
 schools' information systems use. Each row either becomes a clean row (the pupil already
 pseudonymised) or one error per bad cell, naming the row as a spreadsheet numbers it (header =
 row 1), the column as the file heads it, the value, and the reason. A UPN is never echoed in
-full: errors show its first four characters only."""
+full: errors show its first four characters only. A CSV row whose fields do not line up with
+the header's is reported as such, with none of its values: they may be in the wrong columns."""
 
 import csv
 import hmac
+import io
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from itertools import islice
+from operator import attrgetter
 from typing import NamedTuple
 
-import numpy as np
 from django.conf import settings
-from stdnum.gb import upn as upn_rule
 
 from .models import AssessmentWindow, TeacherAssessment
+from .upload_file import Misaligned
+from .upn import masked, upn_problem, valid_upns
 
 ALIASES = {
     "upn": ("upn",),
@@ -45,23 +48,12 @@ GENDERS = {"": "", "m": "M", "f": "F"}
 STANDARDS = {code.lower(): code for code in TeacherAssessment.values}
 TENTH = Decimal("0.1")
 SHOWN_ERRORS = 500
+NEITHER = "the row has neither a score nor a standard"
+REPORT_HEADER = ["Row", "Column", "Value", "Problem"]
 
 
 def _normalise(header: str) -> str:
     return re.sub(r"[\s_\-]+", "", header).lower()
-
-
-def _valid_la_codes() -> frozenset[int]:
-    # python-stdnum knows which local-authority numbers are real; ask it once for each.
-    codes = set()
-    for code in range(100, 1000):
-        body = f"{code:03d}000000000"
-        if upn_rule.is_valid(upn_rule.calc_check_digit(body) + body):
-            codes.add(code)
-    return frozenset(codes)
-
-
-LA_CODES = _valid_la_codes()
 
 
 class RowError(NamedTuple):
@@ -121,52 +113,9 @@ class Columns:
         return cls(positions, names)
 
 
-UPN_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXYZ0123456789"
-
-
 def _plain(number) -> str:
     """80.0 as 80, 69.5 as 69.5."""
     return format(Decimal(number).normalize(), "f")
-
-
-def _masked(upn: str) -> str:
-    return upn[:4] + "…" if len(upn) > 4 else upn
-
-
-UPN_CODES = np.array([ord(char) for char in UPN_ALPHABET])
-# Place in the alphabet of each ASCII character, -1 for those a UPN cannot end with.
-UPN_PLACE = np.full(128, -1)
-UPN_PLACE[UPN_CODES] = np.arange(len(UPN_ALPHABET))
-DIGIT_WEIGHTS = np.arange(2, 13)
-VALID_LA_CODES = np.array(sorted(LA_CODES))
-
-
-def _valid_upns(upns: list[str]) -> np.ndarray:
-    """Which UPNs are well formed, by python-stdnum's rule (tests check they agree), for a
-    whole batch at once: a file can hold a million. The check letter weighs each of the last
-    12 characters by its place (2 to 13) and its place in the alphabet, where digit d is at
-    23 + d."""
-    count = len(upns)
-    lengths = np.fromiter(map(len, upns), dtype=np.int64, count=count)
-    codes = np.array(upns, dtype="U13").view(np.uint32).reshape(count, 13).astype(np.int64)
-    digits = codes[:, 1:12] - ord("0")
-    all_digits = ((digits >= 0) & (digits <= 9)).all(axis=1)
-    la_ok = np.isin(digits[:, :3] @ np.array([100, 10, 1]), VALID_LA_CODES)
-    last = UPN_PLACE[np.minimum(codes[:, 12], 127)]
-    total = 23 * DIGIT_WEIGHTS.sum() + digits @ DIGIT_WEIGHTS + 13 * last
-    return (
-        (lengths == 13) & all_digits & la_ok & (last >= 0) & (UPN_CODES[total % 23] == codes[:, 0])
-    )
-
-
-def _upn_problem(upn: str) -> str:
-    if len(upn) != 13:
-        return f"a UPN has 13 characters, this has {len(upn)}"
-    if not upn[1:12].isdigit() or upn[0] not in UPN_ALPHABET or upn[12] not in UPN_ALPHABET:
-        return "a UPN is a letter, then 11 digits, then a digit or letter"
-    if int(upn[1:4]) not in LA_CODES:
-        return "the UPN's local authority number does not exist"
-    return "the UPN's check letter does not match the rest: is it mistyped?"
 
 
 def _read_year_group(text: str) -> tuple:
@@ -240,7 +189,7 @@ class ResultsValidator:
             max_size=4 * 1024 * 1024, mode="w+", newline=""
         )
         self.report_writer = csv.writer(self.report)
-        self.report_writer.writerow(["Row", "Column", "Value", "Problem"])
+        self.report_writer.writerow(REPORT_HEADER)
         self.columns: Columns | None = None
         self.seen: dict[bytes, int] = {}
         self.readings = {
@@ -259,11 +208,11 @@ class ResultsValidator:
             self.shown_errors.append(error)
         self.report_writer.writerow(error)
 
-    def clean(self, rows: Iterable[list[str]]) -> Iterator[CleanRow]:
+    def clean(self, rows: Iterable[list[str] | Misaligned]) -> Iterator[CleanRow]:
         for chunk in self.clean_chunks(rows):
             yield from chunk
 
-    def clean_chunks(self, rows: Iterable[list[str]]) -> Iterator[list[CleanRow]]:
+    def clean_chunks(self, rows: Iterable[list[str] | Misaligned]) -> Iterator[list[CleanRow]]:
         """The clean rows of a chunk of the file at a time."""
         rows = iter(rows)
         try:
@@ -281,7 +230,8 @@ class ResultsValidator:
         positions = self.columns.positions
         width = max(positions.values()) + 1
         cells = [c if len(c) >= width else c + [""] * (width - len(c)) for _, c in chunk]
-        columns = list(zip(*cells, strict=False))  # rows longer than the header's are fine
+        # A workbook's rows may run past its header: those cells are in no column, unread.
+        columns = list(zip(*cells, strict=False))
         texts = {field: list(map(str.strip, columns[p])) for field, p in positions.items()}
         numbers = [number for number, _ in chunk]
         # Only a row without a UPN can be blank.
@@ -299,7 +249,7 @@ class ResultsValidator:
         """The keyed hash of each well-formed UPN, b"" for the others."""
         mac = self.mac
         digests = []
-        for upn, valid in zip(upns, _valid_upns(upns).tolist(), strict=True):
+        for upn, valid in zip(upns, valid_upns(upns).tolist(), strict=True):
             if valid:
                 keyed = mac.copy()
                 keyed.update(upn.encode())
@@ -309,6 +259,18 @@ class ResultsValidator:
         return digests
 
     def _clean_chunk(self, chunk: list) -> list[CleanRow]:
+        # Not one value of a misaligned row is read: each may sit under another column's
+        # header (its date of birth under URN), so checking it would show them back.
+        found = [RowError(n, "", "", c.reason) for n, c in chunk if isinstance(c, Misaligned)]
+        aligned = [(n, c) for n, c in chunk if not isinstance(c, Misaligned)] if found else chunk
+        self.rows += len(found)
+        clean = self._clean_aligned(aligned, found) if aligned else []
+        for error in sorted(found, key=attrgetter("row")):  # stable: fields keep their order
+            self.error(error)
+        return clean
+
+    def _clean_aligned(self, chunk: list, found: list[RowError]) -> list[CleanRow]:
+        """The clean rows of a chunk; the errors of the others go to `found`."""
         numbers, texts = self._texts(chunk)
         self.rows += len(numbers)
         upns = [upn.replace(" ", "").upper() for upn in texts["upn"]]
@@ -331,30 +293,33 @@ class ResultsValidator:
             return rows
         for i in sorted(bad | neither):
             if i in bad:
-                self._report_row(numbers[i], upns[i], firsts[i], texts, i)
+                found.extend(self._row_errors(numbers[i], upns[i], firsts[i], texts, i))
             else:
                 field = "score" if "score" in self.columns.names else "standard"
-                self._fail(numbers[i], field, "", "the row has neither a score nor a standard")
+                found.append(self._error(numbers[i], field, "", NEITHER))
         return [row for i, row in enumerate(rows) if i not in bad and i not in neither]
 
-    def _fail(self, number: int, field: str, value: str, reason: str) -> None:
-        self.error(RowError(number, self.columns.names[field], value, reason))
+    def _error(self, number: int, field: str, value: str, reason: str) -> RowError:
+        return RowError(number, self.columns.names[field], value, reason)
 
-    def _report_row(self, number: int, upn: str, first: int | None, texts, i: int) -> None:
+    def _row_errors(self, number: int, upn: str, first: int | None, texts, i: int):
         """Every error of row i of a chunk, in the order of the fields."""
+        shown = masked(upn)
         if first is None:
-            self._fail(number, "upn", _masked(upn), _upn_problem(upn) if upn else "is empty")
+            yield self._error(number, "upn", shown, upn_problem(upn) if upn else "is empty")
         elif first != number:
-            self._fail(number, "upn", _masked(upn), f"the same pupil is already on row {first}")
+            yield self._error(number, "upn", shown, f"the same pupil is already on row {first}")
         for field in FIELDS:
             if field in texts and texts[field][i] in self.readings[field].problems:
                 text = texts[field][i]
-                self._fail(number, field, text, self.readings[field].problems[text])
+                yield self._error(number, field, text, self.readings[field].problems[text])
 
     def _read_urn(self, urn: str) -> tuple:
-        school_id = self.schools.get(int(urn)) if urn.isdigit() else None
+        # ASCII digits only: "²" is a digit to str.isdigit but not to int().
+        digits = urn.isascii() and urn.isdigit()
+        school_id = self.schools.get(int(urn)) if digits else None
         if school_id is None:
-            real = urn.isdigit() and len(urn) == 6
+            real = digits and len(urn) == 6
             return (
                 None,
                 "is not a school in this programme" if real else "a URN is a 6-digit number",
@@ -382,3 +347,11 @@ class ResultsValidator:
     def report_bytes(self) -> bytes:
         self.report.seek(0)
         return self.report.read().encode("utf-8")
+
+
+def report_rows(report: bytes) -> Iterator[list]:
+    """The problems of a stored report (what report_bytes gave), row numbers as numbers, for
+    a download to write out as every other table is."""
+    rows = csv.reader(io.StringIO(report.decode("utf-8")))
+    next(rows, None)  # the header: REPORT_HEADER
+    return ([int(number), *rest] for number, *rest in rows)

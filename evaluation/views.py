@@ -1,18 +1,17 @@
-import io
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 from stdnum.gb import upn
 
 from accounts.access import (
     can_upload_assessments,
-    comparison_schools_hidden_from,
+    may_see_comparison_school,
     programme_led_or_404,
     require_site_admin,
     upload_or_404,
@@ -20,12 +19,14 @@ from accounts.access import (
 )
 from accounts.audit import audit
 from accounts.models import AuditAction
-from mathsprog.exports import csv_response, table_response
+from mathsprog.exports import csv_response, table_response, xlsx_response
 from mathsprog.views import form_view
+from programmes.services import programme_data_changed
 
-from . import reports, selectors, services
+from . import lifecycle, selectors, services, tasks
 from . import retention as retention_services
 from .forms import AssessmentUploadForm, ProgrammeDataDeletionForm, SchoolDataDeletionForm
+from .validation import REPORT_HEADER, report_rows
 
 TEMPLATE_HEADER = [
     "UPN",
@@ -91,11 +92,8 @@ def upload_errors(request, pk: int):
         school=upload.school,
         upload=upload.pk,
     )
-    response = HttpResponse(
-        bytes(upload.error_report or b""), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="errors-{upload.pk}.csv"'
-    return response
+    rows = report_rows(bytes(upload.error_report or b""))
+    return table_response(request, f"errors-{upload.pk}", REPORT_HEADER, rows)
 
 
 def _act(request, pk: int, action, done: str):
@@ -124,18 +122,7 @@ def template_csv(request):
 
 
 def template_xlsx(request):
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Results")
-    sheet.append(TEMPLATE_HEADER)
-    sheet.append(_example_row())
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="results-template.xlsx"'
-    return response
+    return xlsx_response("results-template.xlsx", TEMPLATE_HEADER, [_example_row()])
 
 
 def method(request):
@@ -147,9 +134,28 @@ def method(request):
 def report_recompute(request, slug: str):
     programme = programme_led_or_404(request.user, slug)
     with transaction.atomic():
-        reports.data_changed(programme.pk)
+        programme_data_changed(programme_id=programme.pk)
     messages.success(request, "The report is being recomputed.")
     return redirect("programmes:dashboard", slug=programme.slug)
+
+
+@require_POST
+def report_retry(request, slug: str):
+    """Try again a report that failed on every attempt (hub leads, from the programme's
+    page; site admins, from the list of failed reports)."""
+    programme = programme_led_or_404(request.user, slug)
+    lifecycle.report_retry(programme=programme)
+    messages.success(request, f"The report of {programme.name} is being computed again.")
+    if request.POST.get("back") == "failures":
+        return redirect("evaluation:report_failures")
+    return redirect("programmes:dashboard", slug=programme.slug)
+
+
+def report_failures(request):
+    """Site admins: every programme whose report could not be brought up to date."""
+    require_site_admin(request.user)
+    context = {"failures": selectors.report_failures(), "retries": tasks.REPORT_RETRIES}
+    return render(request, "evaluation/report_failures.html", context)
 
 
 def retention(request):
@@ -207,8 +213,9 @@ def report_csv(request, slug: str):
             "% at higher",
         ],
         selectors.attainment_rows(
-            snapshot, hidden_school_ids=comparison_schools_hidden_from(request.user, programme)
+            snapshot, comparison_shown=partial(may_see_comparison_school, request.user)
         )
         if snapshot
         else [],
+        notes=[selectors.threshold_note(snapshot)] if snapshot else [],
     )

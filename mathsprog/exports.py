@@ -13,22 +13,23 @@ def neutralise(value) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
+def csv_response(filename: str, header: list[str], rows, notes=()) -> HttpResponse:
     """A CSV download that opens cleanly in Excel (UTF-8 with a BOM) and whose cells can never
-    run as formulas."""
+    run as formulas. `notes`, if any, follow the table, a row each."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow(header)
     writer.writerows([neutralise(value) for value in row] for row in rows)
+    writer.writerows([neutralise(note)] for note in notes)
     return response
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def xlsx_response(filename: str, header: list[str], rows) -> HttpResponse:
+def xlsx_response(filename: str, header: list[str], rows, notes=()) -> HttpResponse:
     """The same table as an Excel workbook, streamed row by row (write-only), cells
     neutralised as in CSV."""
     workbook = Workbook(write_only=True)
@@ -38,6 +39,8 @@ def xlsx_response(filename: str, header: list[str], rows) -> HttpResponse:
         sheet.append(
             [value if isinstance(value, int | float) else neutralise(value) for value in row]
         )
+    for note in notes:
+        sheet.append([neutralise(note)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
@@ -45,11 +48,11 @@ def xlsx_response(filename: str, header: list[str], rows) -> HttpResponse:
     return response
 
 
-def table_response(request, name: str, header: list[str], rows) -> HttpResponse:
+def table_response(request, name: str, header: list[str], rows, notes=()) -> HttpResponse:
     """?format=xlsx gives the workbook; anything else the CSV."""
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(f"{name}.xlsx", header, rows)
-    return csv_response(f"{name}.csv", header, rows)
+        return xlsx_response(f"{name}.xlsx", header, rows, notes)
+    return csv_response(f"{name}.csv", header, rows, notes)
 
 
 def whole_list(request, name: str, header: list[str], row_of, rows) -> HttpResponse | None:

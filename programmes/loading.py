@@ -10,6 +10,7 @@ from schools.models import School
 
 from .models import Cohort, ComparisonSchool, Enrolment, Programme
 from .programme_file import SCALE_FIELDS, ProgrammeFileInvalid, ProgrammeSpec
+from .services import programme_data_changed
 
 SCALE_DEFAULTS = {
     name: AssessmentWindow._meta.get_field(name).default for name in SCALE_FIELDS.values()
@@ -53,7 +54,8 @@ def _upsert(model, tally: Tally, lookup: dict, fields: dict, where: str) -> mode
 def programme_load(*, spec: ProgrammeSpec) -> dict[str, Tally]:
     """All or nothing: any problem raises ProgrammeFileInvalid and the database is as it was.
     Loading the same file again changes nothing. Nothing the file does not mention is
-    removed, and existing enrolments keep the allocations a hub lead may have adjusted."""
+    removed, and existing enrolments keep the allocations a hub lead may have adjusted. Any
+    change marks the programme's data changed, so its report is recomputed."""
     schools = School.objects.in_bulk(spec.all_urns, field_name="urn")
     missing = [urn for urn in spec.all_urns if urn not in schools]
     if missing:
@@ -79,6 +81,16 @@ def programme_load(*, spec: ProgrammeSpec) -> dict[str, Tally]:
         "programme",
     )
     _check_roles_clash(programme, spec, schools)
+    _load_cohorts(programme, spec, schools, tallies)
+    _load_comparisons(programme, spec, schools, tallies["comparison"])
+    _load_windows(programme, spec, tallies["windows"])
+    if any(tally.created or tally.updated for tally in tallies.values()):
+        programme_data_changed(programme_id=programme.pk)
+    return tallies
+
+
+def _load_cohorts(programme: Programme, spec: ProgrammeSpec, schools: dict, tallies: dict):
+    """The cohorts and the schools in each: a school moves cohort if listed under another."""
     enrolled = {e.school_id: e for e in programme.enrolments.all()}
     new_enrolments, moved = [], []
     for index, cohort_spec in enumerate(spec.cohorts):
@@ -110,6 +122,9 @@ def programme_load(*, spec: ProgrammeSpec) -> dict[str, Tally]:
                 tallies["schools"].unchanged += 1
     Enrolment.objects.bulk_create(new_enrolments)
     Enrolment.objects.bulk_update(moved, ["cohort"])
+
+
+def _load_comparisons(programme: Programme, spec: ProgrammeSpec, schools: dict, tally: Tally):
     comparing = set(programme.comparison_schools.values_list("school_id", flat=True))
     new_comparisons = [
         ComparisonSchool(programme=programme, school=schools[urn])
@@ -117,12 +132,15 @@ def programme_load(*, spec: ProgrammeSpec) -> dict[str, Tally]:
         if schools[urn].pk not in comparing
     ]
     ComparisonSchool.objects.bulk_create(new_comparisons)
-    tallies["comparison"].created = len(new_comparisons)
-    tallies["comparison"].unchanged = len(spec.comparison_urns) - len(new_comparisons)
+    tally.created = len(new_comparisons)
+    tally.unchanged = len(spec.comparison_urns) - len(new_comparisons)
+
+
+def _load_windows(programme: Programme, spec: ProgrammeSpec, tally: Tally) -> None:
     for index, window in enumerate(spec.windows):
         _upsert(
             AssessmentWindow,
-            tallies["windows"],
+            tally,
             {"programme": programme, "slug": window.slug},
             {
                 "name": window.name,
@@ -137,7 +155,6 @@ def programme_load(*, spec: ProgrammeSpec) -> dict[str, Tally]:
             },
             f"assessment_windows[{index}]",
         )
-    return tallies
 
 
 def _check_roles_clash(programme: Programme, spec: ProgrammeSpec, schools: dict) -> None:

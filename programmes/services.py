@@ -3,11 +3,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 
 from accounts.models import Role, RoleAssignment
-from mathsprog.services import model_create, model_update
+from mathsprog.services import changed_fields, model_create, model_update
 from schools.models import School
 
+from . import signals
 from .models import (
     AllocationBand,
     Cohort,
@@ -25,6 +27,57 @@ def programme_create(*, created_by, **fields) -> Programme:
     programme = model_create(Programme, **fields)
     RoleAssignment.objects.create(user=created_by, role=Role.HUB_LEAD, programme=programme)
     return programme
+
+
+def programme_data_changed(*, programme_id: int) -> None:
+    """Call in the transaction that changes anything the programme's evaluation report rests
+    on (results, schools, cohorts, comparison schools, work groups, windows, names): its data
+    version goes up, and once that commits a worker recomputes the report (`evaluation`
+    listens for the signal)."""
+    programme_data_version_bump(programme_id=programme_id)
+    signals.programme_data_changed.send(sender=Programme, programme_id=programme_id)
+
+
+def programme_data_version_bump(*, programme_id: int) -> None:
+    """The data version alone goes up: for the report itself, which is computing already."""
+    Programme.objects.filter(pk=programme_id).update(data_version=F("data_version") + 1)
+
+
+def school_programmes_data_changed(*, school_ids) -> None:
+    """What reports show of these schools changed: every programme that enrols them or
+    compares with them has changed data."""
+    programme_ids = (
+        Programme.objects.filter(
+            Q(enrolments__school__in=school_ids) | Q(comparison_schools__school__in=school_ids)
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    for programme_id in programme_ids:
+        programme_data_changed(programme_id=programme_id)
+
+
+@transaction.atomic
+def programme_update(*, programme: Programme, **fields) -> Programme:
+    """The programme's name heads its report and names its comparison group."""
+    renamed = changed_fields(programme, fields, ["name"])
+    model_update(programme, **fields)
+    if renamed:
+        programme_data_changed(programme_id=programme.pk)
+    return programme
+
+
+@transaction.atomic
+def cohort_save(*, cohort: Cohort | None, programme: Programme, **fields) -> Cohort:
+    """A new cohort (it has no schools yet), or an edit: a cohort's name is a scope of the
+    programme's report."""
+    if cohort is None:
+        return model_create(Cohort, programme=programme, **fields)
+    renamed = changed_fields(cohort, fields, ["name"])
+    model_update(cohort, programme=programme, **fields)
+    if renamed:
+        programme_data_changed(programme_id=programme.pk)
+    return cohort
 
 
 @dataclass(frozen=True)
@@ -81,13 +134,28 @@ def schools_enrol(*, cohort: Cohort, schools: list[School], allocation: Allocati
             )
         )
     Enrolment.objects.bulk_create(enrolments)
+    if enrolments:
+        programme_data_changed(programme_id=programme.pk)
     return len(enrolments)
 
 
+@transaction.atomic
 def enrolment_update(*, enrolment: Enrolment, **fields) -> Enrolment:
+    """A school's allocation, or the cohort it is in (which the report groups it by)."""
     if "cohort" in fields and fields["cohort"].programme_id != enrolment.programme_id:
         raise ValidationError("A school can only move to a cohort of the same programme.")
-    return model_update(enrolment, **fields)
+    moved = changed_fields(enrolment, fields, ["cohort", "school"])
+    model_update(enrolment, **fields)
+    if moved:
+        programme_data_changed(programme_id=enrolment.programme_id)
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_remove(*, enrolment: Enrolment) -> None:
+    """Un-enrol a school (the data admin does): its pupils leave the programme's report."""
+    enrolment.delete()
+    programme_data_changed(programme_id=enrolment.programme_id)
 
 
 @transaction.atomic
@@ -106,11 +174,15 @@ def comparison_schools_add(*, programme: Programme, schools: list[School]) -> in
         if school.pk not in already
     ]
     ComparisonSchool.objects.bulk_create(new)
+    if new:
+        programme_data_changed(programme_id=programme.pk)
     return len(new)
 
 
+@transaction.atomic
 def comparison_school_remove(*, comparison: ComparisonSchool) -> None:
     comparison.delete()
+    programme_data_changed(programme_id=comparison.programme_id)
 
 
 @transaction.atomic

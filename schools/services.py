@@ -3,9 +3,15 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from mathsprog.services import changed_fields, model_update
+
 from .models import ImportStatus, LocalAuthority, School, SchoolRegisterImport
 from .register import RegisterInvalid, RegisterRow, RowError, read_register
+from .signals import schools_changed
 
+# What evaluation reports show of a school: a change to either changes its programmes' reports.
+REPORTED_FIELDS = ("name", "local_authority")
+REPORTED_COLUMNS = ("name", "local_authority_id")
 # The School fields a register row sets; anything else on a school is the portal's own.
 REGISTER_FIELDS = (
     "name",
@@ -37,23 +43,49 @@ def schools_upsert_from_register(*, content: bytes) -> RegisterOutcome:
     rows = read_register(content)
     authority_ids = _local_authority_ids(rows)
     existing = School.objects.in_bulk([row.urn for row in rows], field_name="urn")
-    to_create, to_update = [], []
+    to_create, to_update, reported = [], [], []
     for row in rows:
         values = _school_values(row, authority_ids)
         school = existing.get(row.urn)
         if school is None:
             to_create.append(School(urn=row.urn, **values))
         elif any(getattr(school, field) != value for field, value in values.items()):
+            if any(getattr(school, field) != values[field] for field in REPORTED_COLUMNS):
+                reported.append(school.pk)
             for field, value in values.items():
                 setattr(school, field, value)
             to_update.append(school)
     School.objects.bulk_create(to_create, batch_size=1000)
     School.objects.bulk_update(to_update, REGISTER_FIELDS, batch_size=1000)
+    if reported:
+        schools_changed.send(sender=School, school_ids=reported)
     return RegisterOutcome(
         created=len(to_create),
         updated=len(to_update),
         unchanged=len(rows) - len(to_create) - len(to_update),
     )
+
+
+@transaction.atomic
+def school_save(*, school: School, **fields) -> School:
+    """A school added by hand, or edited (by a site admin, in the portal or the data admin).
+    A new name or local authority reaches the reports of its programmes."""
+    reported = changed_fields(school, fields, REPORTED_FIELDS) if school.pk else set()
+    model_update(school, **fields)
+    if reported:
+        schools_changed.send(sender=School, school_ids=[school.pk])
+    return school
+
+
+@transaction.atomic
+def local_authority_save(*, local_authority: LocalAuthority, **fields) -> LocalAuthority:
+    """A local authority's name is a scope of the reports of the programmes its schools are in."""
+    renamed = changed_fields(local_authority, fields, ["name"]) if local_authority.pk else set()
+    model_update(local_authority, **fields)
+    if renamed:
+        school_ids = list(local_authority.schools.values_list("pk", flat=True))
+        schools_changed.send(sender=LocalAuthority, school_ids=school_ids)
+    return local_authority
 
 
 def _school_values(row: RegisterRow, authority_ids: dict) -> dict:

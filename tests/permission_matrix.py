@@ -92,6 +92,8 @@ MATRIX = {
     "evaluation:template_xlsx": Rule(EVERYONE),
     "evaluation:retention": Rule(ADMIN),
     "evaluation:report_recompute": Rule(LEADS, "slug", "other_slug", "post"),
+    "evaluation:report_retry": Rule(LEADS, "slug", "other_slug", "post"),
+    "evaluation:report_failures": Rule(ADMIN),
     "evaluation:report_csv": Rule(LEADS, "slug", "other_slug"),
     "evaluation:upload": Rule(SCHOOL_A_EDITORS, "upload", "other_upload"),
     "evaluation:upload_errors": Rule(SCHOOL_A_EDITORS, "upload", "other_upload"),

@@ -1,7 +1,9 @@
-"""A real Celery worker process, on the real broker and database, doing a real import."""
+"""A real Celery worker process, on the real broker and database, doing real work: an import,
+and the reports a changed suppression threshold has put out of date."""
 
 import pytest
 
+from evaluation.models import ReportSnapshot
 from schools.models import ImportStatus, School, SchoolRegisterImport
 from schools.tasks import run_school_register_import
 
@@ -47,3 +49,19 @@ def test_a_real_worker_imports_the_register(worker):
     _finished(later)
     assert (later.created, later.updated, later.unchanged) == (0, 0, 2)
     assert School.objects.count() == 2
+
+
+def test_a_worker_started_with_another_threshold_recomputes_the_reports_of_the_old_one(world):
+    """A changed SUPPRESSION_THRESHOLD reaches workers as they restart with it."""
+    programme = world.programme
+    ReportSnapshot.objects.create(programme=programme, data_version=0, threshold=5)
+    pool = Workers(SUPPRESSION_THRESHOLD="3")
+    pool.start("one")
+    try:
+        snapshot = wait_for(lambda: ReportSnapshot.objects.filter(threshold=3).first())
+    finally:
+        pool.stop()
+    programme.refresh_from_db()
+    assert (snapshot.programme_id, snapshot.data_version) == (programme.pk, 1)
+    assert programme.data_version == 1
+    assert not ReportSnapshot.objects.filter(threshold=5).exists()

@@ -1,5 +1,8 @@
 from django.contrib import admin
 
+from mathsprog.services import form_changes
+
+from . import services
 from .models import Attendance, Event, WorkGroup, WorkGroupParticipant, WorkGroupType
 
 
@@ -20,6 +23,21 @@ class WorkGroupAdmin(admin.ModelAdmin):
     list_filter = ["type", "academic_year"]
     raw_id_fields = ["schools", "lead"]
     inlines = [ParticipantInline]
+
+    def save_model(self, request, obj, form, change):
+        """Through the service, which marks the programme's data changed when the group's
+        name or schools change (a new group: once saved, with its schools)."""
+        if not change:
+            super().save_model(request, obj, form, change)
+        fields = form_changes(form) if change else {"schools": form.cleaned_data["schools"]}
+        services.work_group_update(work_group=obj, **fields)
+
+    def delete_model(self, request, obj):
+        services.work_group_delete(work_group=obj)
+
+    def delete_queryset(self, request, queryset):
+        for work_group in queryset:
+            services.work_group_delete(work_group=work_group)
 
 
 class AttendanceInline(admin.TabularInline):

@@ -1,11 +1,41 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from mathsprog.services import model_create, model_update
+from mathsprog.services import changed_fields, model_create, model_update
 from schools.models import StaffMember
 
 from .models import Attendance, Event, EventKind, WorkGroup, WorkGroupParticipant
 from .selectors import register_candidates
+from .signals import work_group_changed
+
+
+@transaction.atomic
+def work_group_create(*, programme, **fields) -> WorkGroup:
+    """A new work group; with schools, it is a new scope of the programme's report."""
+    work_group = model_create(WorkGroup, programme=programme, **fields)
+    if fields.get("schools"):
+        work_group_changed.send(sender=WorkGroup, programme_id=programme.pk)
+    return work_group
+
+
+@transaction.atomic
+def work_group_update(*, work_group: WorkGroup, **fields) -> WorkGroup:
+    """A work group's name and schools are a scope of the programme's report: a change to
+    either marks the programme's data changed."""
+    renamed = changed_fields(work_group, fields, ["name"])
+    schools = set(work_group.schools.values_list("pk", flat=True))
+    model_update(work_group, **fields)
+    if renamed or schools != set(work_group.schools.values_list("pk", flat=True)):
+        work_group_changed.send(sender=WorkGroup, programme_id=work_group.programme_id)
+    return work_group
+
+
+@transaction.atomic
+def work_group_delete(*, work_group: WorkGroup) -> None:
+    """(The data admin only.) A work group with schools leaves the programme's report."""
+    if work_group.schools.exists():
+        work_group_changed.send(sender=WorkGroup, programme_id=work_group.programme_id)
+    work_group.delete()
 
 
 def work_group_participant_add(*, work_group: WorkGroup, staff_member: StaffMember, role: str):

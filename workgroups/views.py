@@ -71,7 +71,11 @@ def work_group_form(request, slug: str, pk: int | None = None):
     return form_view(
         request,
         WorkGroupForm(request.POST or None, instance=work_group, programme=programme),
-        save=lambda data: model_save(WorkGroup, work_group, programme=programme, **data),
+        save=lambda data: (
+            services.work_group_update(work_group=work_group, **data)
+            if work_group
+            else services.work_group_create(programme=programme, **data)
+        ),
         success_url=lambda saved: reverse("workgroups:detail", args=[programme.slug, saved.pk]),
         title="Edit work group" if work_group else "New work group",
         back_url=reverse("workgroups:list", args=[programme.slug]),

@@ -9,7 +9,6 @@ from accounts.access import (
     uploads_visible_to,
 )
 from evaluation import selectors as evaluation_selectors
-from mathsprog.services import model_update
 from mathsprog.views import form_view
 from workgroups.selectors import cpd_counts
 
@@ -75,7 +74,7 @@ def programme_edit(request, slug: str):
     return form_view(
         request,
         ProgrammeForm(request.POST or None, instance=programme),
-        save=lambda data: model_update(programme, **data),
+        save=lambda data: services.programme_update(programme=programme, **data),
         success_url=_dashboard_url,
         title=f"Edit {programme.name}",
         back_url=_dashboard_url(programme),
@@ -89,7 +88,15 @@ def _part(request, slug, pk, **kwargs):
 
 
 def cohort_form(request, slug: str, pk: int | None = None):
-    return _part(request, slug, pk, form_class=CohortForm, related="cohorts", noun="cohort")
+    return _part(
+        request,
+        slug,
+        pk,
+        form_class=CohortForm,
+        related="cohorts",
+        noun="cohort",
+        save=lambda cohort, fields: services.cohort_save(cohort=cohort, **fields),
+    )
 
 
 def kpi_form(request, slug: str, pk: int | None = None):

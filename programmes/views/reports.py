@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.shortcuts import render
 
 from accounts.access import programme_led_or_404
@@ -24,7 +23,6 @@ def funder_report(request, slug: str):
             snapshot=status.snapshot, programme=programme
         ),
         "figures": selectors.funder_report(programme=programme),
-        "threshold": settings.SUPPRESSION_THRESHOLD,
     }
     if request.GET.get("format") != "pdf":
         return render(request, "programmes/funder_report.html", context)

@@ -1,10 +1,9 @@
 from datetime import date
 
-from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.access import school_visible_or_404
+from accounts.access import may_see_comparison_school, school_visible_or_404
 from accounts.audit import audit
 from accounts.models import AuditAction
 from evaluation.selectors import school_dashboard_figures
@@ -34,8 +33,9 @@ def governor_report(request, urn: int):
         "form": form,
         "report": report,
         "year_groups": [YEAR_GROUP_LABELS[n] for n in report.year_groups],
-        "evaluation": school_dashboard_figures(school=school),
-        "threshold": settings.SUPPRESSION_THRESHOLD,
+        "evaluation": school_dashboard_figures(
+            school=school, comparison_shown=may_see_comparison_school(request.user, school.pk)
+        ),
         "charts": True,
     }
     if request.GET.get("format") == "pdf":

@@ -1,10 +1,10 @@
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from accounts.access import (
     can_edit_school_staff,
+    may_see_comparison_school,
     require_site_admin,
     school_staff_editable_or_404,
     school_visible_or_404,
@@ -85,9 +85,10 @@ def school_dashboard(request, urn: int):
             (e.programme, cpd_coverage(programme=e.programme, school=school)) for e in enrolments
         ],
         "can_edit_school": scope_of(request.user).is_site_admin,
-        "evaluation": school_dashboard_figures(school=school),
+        "evaluation": school_dashboard_figures(
+            school=school, comparison_shown=may_see_comparison_school(request.user, school.pk)
+        ),
         "charts": True,
-        "threshold": settings.SUPPRESSION_THRESHOLD,
     }
     return render(request, "schools/dashboard.html", context)
 
@@ -98,7 +99,7 @@ def school_form(request, urn: int | None = None):
     return form_view(
         request,
         SchoolForm(request.POST or None, instance=school),
-        save=lambda data: model_save(School, school, **data),
+        save=lambda data: services.school_save(school=school or School(), **data),
         success_url=lambda saved: reverse("schools:dashboard", args=[saved.urn]),
         title=f"Edit {school.name}" if school else "Add a school",
         back_url=reverse("schools:list"),

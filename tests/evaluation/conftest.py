@@ -1,8 +1,14 @@
+from contextlib import contextmanager
+from types import SimpleNamespace
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from evaluation.models import AssessmentUpload
+from evaluation.models import AssessmentUpload, ReportSnapshot
+from programmes.models import Programme
+
+from .files import pupil_row, results_csv
 
 
 @pytest.fixture
@@ -32,3 +38,37 @@ def act(client, django_capture_on_commit_callbacks):
         return client.get(response["Location"]).content.decode()
 
     return press
+
+
+@pytest.fixture
+def reported(client, world, window, comparison, send_file, act):
+    """The programme's report, computed from six pupils at school A and six at its comparison
+    school, uploaded by the hub lead (who stays signed in)."""
+    client.force_login(world.hub_lead)
+    rows = [pupil_row(n, world.school_a.urn) for n in range(6)]
+    rows += [pupil_row(20 + n, comparison.urn) for n in range(6)]
+    act(send_file(window, results_csv(rows)), "confirm")
+    world.programme.refresh_from_db()
+    assert world.programme.reports.get().data_version == world.programme.data_version
+    return world.programme
+
+
+@pytest.fixture
+def recomputed(django_capture_on_commit_callbacks):
+    """`with recomputed(programme) as outcome:` runs what the block queues once it commits
+    (Celery runs tasks in-process in tests), then checks that the programme's data version
+    went up and that the report of the new version was computed: `outcome.snapshot`."""
+
+    @contextmanager
+    def watch(programme):
+        before = Programme.objects.get(pk=programme.pk).data_version
+        outcome = SimpleNamespace(snapshot=None)
+        with django_capture_on_commit_callbacks(execute=True):
+            yield outcome
+        programme.refresh_from_db()
+        assert programme.data_version > before, "the data version did not go up"
+        outcome.snapshot = ReportSnapshot.objects.get(
+            programme=programme, data_version=programme.data_version
+        )
+
+    return watch

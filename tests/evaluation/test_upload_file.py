@@ -3,8 +3,9 @@ import re
 import zipfile
 
 import pytest
+from openpyxl import load_workbook
 
-from evaluation.upload_file import UnreadableFile, read_rows
+from evaluation.upload_file import Misaligned, UnreadableFile, read_rows
 
 from .files import HEADER, pupil_row, results_csv, results_xlsx
 
@@ -86,3 +87,46 @@ def test_it_refuses_xml_entity_bombs_in_a_workbook():
         causes.append(type(error).__name__)
         error = error.__cause__ or error.__context__
     assert "EntitiesForbidden" in causes
+
+
+def test_it_gives_a_csv_row_that_does_not_line_up_with_the_header_without_its_values():
+    content = (
+        b"UPN,Surname,DOB\r\n"
+        b"A1,O'Brien, Jr,2016-11-23\r\n"  # an unquoted comma: every later value moves along
+        b"A2,Smith\r\n"
+        b"\r\n"  # blank lines and rows of empty fields hold nothing that could be misplaced
+        b",\r\n"
+        b"A3,Patel,2016-10-01\r\n"
+    )
+    rows = _rows(content)
+    assert rows == [
+        ["UPN", "Surname", "DOB"],
+        Misaligned(4, 3, ","),
+        Misaligned(2, 3, ","),
+        [],
+        ["", ""],
+        ["A3", "Patel", "2016-10-01"],
+    ]
+    assert rows[1].reason == "has 4 fields, the header has 3: a value with an unquoted comma?"
+    assert (
+        rows[2].reason == "has 2 fields, the header has 3: a missing value, or a stray quote mark?"
+    )
+
+
+def test_it_names_the_separator_the_file_uses():
+    shifted = pupil_row(10, 100001, Surname="O'Brien; Jr")
+    content = results_csv([pupil_row(n, 100001) for n in range(10)], delimiter=";")
+    *_, last = _rows(content + ";".join(shifted[column] for column in HEADER).encode())
+    assert last == Misaligned(13, 12, ";")
+    assert last.reason == "has 13 fields, the header has 12: a value with an unquoted semicolon?"
+
+
+def test_a_workbooks_cells_beyond_the_header_are_read_as_cells_not_as_misaligned():
+    """A workbook cannot shift a value into the next column: cells to the right of the header
+    come as more cells, in no column the portal reads."""
+    book = load_workbook(io.BytesIO(results_xlsx([pupil_row(1, 100001)])))
+    book.active["M2"] = "2016-11-23"
+    content = io.BytesIO()
+    book.save(content)
+    header, row = _rows(content.getvalue())
+    assert (header[:12], header[12:], row[12:]) == (HEADER, [""], ["2016-11-23"])

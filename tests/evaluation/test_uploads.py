@@ -137,7 +137,8 @@ def test_a_file_with_one_bad_row_changes_nothing(client, world, window, school_c
         "<td>6</td><td>Scaled Score</td><td>1000</td>"
         "<td>Is outside this assessment&#x27;s scale, 80 to 120</td>" in page
     )
-    report = client.get(reverse("evaluation:upload_errors", args=[upload.pk])).content.decode()
+    errors = client.get(reverse("evaluation:upload_errors", args=[upload.pk]))
+    report = errors.content.decode("utf-8-sig")  # with a byte-order mark, as every CSV download
     assert report.splitlines() == [
         "Row,Column,Value,Problem",
         '6,Scaled Score,1000,"is outside this assessment\'s scale, 80 to 120"',

@@ -4,6 +4,7 @@ import pytest
 
 from evaluation.models import AssessmentWindow
 from evaluation.pseudonym import upn_hash
+from evaluation.upload_file import Misaligned
 from evaluation.validation import ResultsValidator
 
 from .files import make_upn
@@ -234,6 +235,46 @@ def test_it_reads_a_file_in_chunks_as_if_it_were_one(monkeypatch):
     ]
 
 
+def test_it_reports_a_misaligned_row_in_its_place_without_reading_any_of_it(monkeypatch):
+    """A CSV row whose fields do not line up with the header's comes without its values (see
+    upload_file): it is one error, in the order of the file, and its pupil is not counted as
+    seen, since even its UPN may be another column's value."""
+    monkeypatch.setattr("evaluation.validation.CHUNK", 3)
+    rows = [
+        _row(year="Y14"),
+        Misaligned(7, 6, ","),
+        _row(upn=make_upn(2), pp="maybe"),
+        Misaligned(5, 6, ","),  # a chunk of misaligned rows only
+        Misaligned(7, 6, ","),
+        [],
+        _row(upn=make_upn(3)),
+    ]
+    validator = ResultsValidator(window=AssessmentWindow(), schools=SCHOOLS)
+    header = ["UPN", "URN", "Year group", "Disadvantaged", "SEND", "Score"]
+    clean = list(validator.clean([header, *rows]))
+    errors = [(e.row, e.column, e.value, e.reason) for e in validator.shown_errors]
+    more = "has 7 fields, the header has 6: a value with an unquoted comma?"
+    assert errors == [
+        (2, "Year group", "Y14", 'a year group is R or 1 to 13 ("Year 6", "Y6" and "6" all work)'),
+        (3, "", "", more),
+        (4, "Disadvantaged", "maybe", "should be Y or N"),
+        (5, "", "", "has 5 fields, the header has 6: a missing value, or a stray quote mark?"),
+        (6, "", "", more),
+    ]
+    assert [row.row for row in clean] == [8]
+    assert (validator.rows, validator.error_count) == (6, 5)
+
+
+@pytest.mark.parametrize(("urn", "upn"), [("²00001", make_upn(1)), (str(URN), "A²" + "1" * 11)])
+def test_it_refuses_digits_that_are_not_ascii_without_failing(urn, upn):
+    """str.isdigit() says yes to "²", int() then fails: the file would stop being read, with
+    the value in the log's traceback."""
+    _, errors = _check([_row(urn=urn, upn=upn)])
+    assert [(column, value) for _, column, value, _ in errors] == [
+        ("URN", urn) if urn != str(URN) else ("UPN", upn[:4] + "…")
+    ]
+
+
 def test_it_reports_every_error_but_keeps_only_the_first_in_memory():
     validator = ResultsValidator(window=AssessmentWindow(), schools=SCHOOLS)
     rows = [[make_upn(n), str(URN), "2", "N", "", "1"] for n in range(1200)]
@@ -251,7 +292,7 @@ def test_its_fast_upn_rule_agrees_with_python_stdnum():
 
     from stdnum.gb import upn as stdnum_upn
 
-    from evaluation.validation import UPN_ALPHABET, _valid_upns
+    from evaluation.upn import UPN_ALPHABET, valid_upns
 
     rng = random.Random(5)
     candidates = []
@@ -273,4 +314,4 @@ def test_its_fast_upn_rule_agrees_with_python_stdnum():
     ]
     expected = [stdnum_upn.is_valid(candidate) for candidate in candidates]
     assert sum(expected) > 5_000
-    assert _valid_upns(candidates).tolist() == expected
+    assert valid_upns(candidates).tolist() == expected

@@ -22,7 +22,7 @@ class Command(BaseCommand):
             raise CommandError(f"No programme {programme!r}.") from None
         status = selectors.report_status(programme=programme_)
         snapshot = status.snapshot
-        if status.stale:
+        if snapshot is None or not status.current:
             snapshot = reports.report_compute(programme_id=programme_.pk)
         if snapshot is None:
             raise CommandError("The data changed while the report was computing: run again.")
