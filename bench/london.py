@@ -274,42 +274,31 @@ def results(rng, programmes) -> int:
             for n in range(PUPILS_PER_SCHOOL + 2)
         ]
         for number, (slug, _, _, gain) in enumerate(WINDOWS):
-            out = io.StringIO(newline="")
-            writer = csv.writer(out)
-            writer.writerow(["UPN", "URN", "Year group", "Disadvantaged", "SEND", "Score"])
             sitting = [p for n, p in enumerate(pupils) if _sits(n, number)]
             rng.shuffle(sitting)
-            for upn, urn, disadvantaged, send, ability, year in sitting:
-                score = (
-                    100
-                    - 4 * disadvantaged
-                    - 6 * (send != "N")
-                    + 6 * ability
-                    + gain
-                    + rng.gauss(0, 3)
-                )
-                writer.writerow(
-                    [
-                        upn,
-                        urn,
-                        year,
-                        "Y" if disadvantaged else "N",
-                        send,
-                        max(80, min(120, round(score))),
-                    ]
-                )
             window = programme.assessment_windows.get(slug=slug)
             upload = services.upload_store(
                 uploaded_by=None,
                 window=window,
                 school=None,
-                file=ContentFile(out.getvalue().encode(), name=f"{slug}.csv"),
+                file=ContentFile(_results_csv(rng, sitting, gain), name=f"{slug}.csv"),
             )
             services.upload_validate(upload=upload)
             upload.refresh_from_db()
             services.upload_import_now(upload=upload)
             total += len(sitting)
     return total
+
+
+def _results_csv(rng, pupils, gain: float) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(["UPN", "URN", "Year group", "Disadvantaged", "SEND", "Score"])
+    for upn, urn, disadvantaged, send, ability, year in pupils:
+        score = 100 - 4 * disadvantaged - 6 * (send != "N") + 6 * ability + gain
+        score = max(80, min(120, round(score + rng.gauss(0, 3))))
+        writer.writerow([upn, urn, year, "Y" if disadvantaged else "N", send, score])
+    return out.getvalue().encode()
 
 
 def _sits(n: int, window_number: int) -> bool:
