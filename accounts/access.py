@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from programmes.models import Programme
+from programmes.models import EnrolmentInvitation, InvitationStatus, Programme
 from schools.models import School
 
 from .models import SCHOOL_ROLES, Role, RoleAssignment
@@ -97,6 +97,9 @@ def programmes_led_by(user) -> QuerySet[Programme]:
 
 
 def schools_visible_to(user) -> QuerySet[School]:
+    """Hub leads see the schools enrolled in their programmes: a school is enrolled only by
+    accepting an invitation (its headteacher, or a site admin), by a site admin, or by the
+    site's own loaders, never by a hub lead alone (see `may_enrol_directly`)."""
     scope = scope_of(user)
     if scope.is_site_admin:
         return School.objects.all()
@@ -105,6 +108,63 @@ def schools_visible_to(user) -> QuerySet[School]:
         led = School.objects.filter(enrolments__cohort__programme__in=scope.led_programme_ids)
         return School.objects.filter(pk__in=led.values("pk")) | School.objects.filter(pk__in=own)
     return School.objects.filter(pk__in=own)
+
+
+def school_programmes_visible_to(user, school: School) -> QuerySet[Programme]:
+    """The programmes a school takes part in (or compares for) whose side of it the user
+    sees on its pages (programmes, figures, visits, CPD): every one for site admins and the
+    school's own people; for others, those they lead, or work on at this school as an SLE.
+    Leading a programme a school accepted shows nothing of its other programmes."""
+    scope = scope_of(user)
+    taking_part = Programme.objects.filter(
+        Q(enrolments__school=school) | Q(comparison_schools__school=school)
+    )
+    if not (scope.is_site_admin or school.pk in scope.own_school_ids):
+        sle = {programme for s, programme in scope.sle_assignments if s == school.pk}
+        taking_part = taking_part.filter(pk__in=scope.led_programme_ids | sle)
+    return Programme.objects.filter(pk__in=taking_part.values("pk"))
+
+
+def may_enrol_directly(user) -> bool:
+    """Site admins enrol schools (and add comparison schools) at once. Hub leads invite
+    them, and the school's headteacher (or a site admin) accepts: an enrolment shows the
+    school's pages to the programme's hub leads, so no hub lead can give themselves one."""
+    return scope_of(user).is_site_admin
+
+
+def invitations_received_by(user) -> QuerySet[EnrolmentInvitation]:
+    """Invitations to schools the user answers for: their own school's, for a headteacher;
+    every one, for a site admin (who answers for schools with no headteacher account)."""
+    scope = scope_of(user)
+    invitations = EnrolmentInvitation.objects.select_related(
+        "programme", "school", "cohort", "invited_by", "decided_by"
+    )
+    if scope.is_site_admin:
+        return invitations
+    heads = [school_id for role, school_id in scope.school_roles if role == Role.HEADTEACHER]
+    return invitations.filter(school__in=heads)
+
+
+def invitations_awaiting(user, school: School) -> QuerySet[EnrolmentInvitation]:
+    """The school's invitations awaiting an answer the user may give."""
+    return invitations_received_by(user).filter(school=school, status=InvitationStatus.PENDING)
+
+
+def invitation_to_answer_or_404(user, pk: int) -> EnrolmentInvitation:
+    try:
+        return invitations_received_by(user).get(pk=pk, status=InvitationStatus.PENDING)
+    except EnrolmentInvitation.DoesNotExist:
+        raise Http404("No such invitation.") from None
+
+
+def may_answer_invitations(user) -> bool:
+    scope = scope_of(user)
+    return scope.is_site_admin or any(role == Role.HEADTEACHER for role, _ in scope.school_roles)
+
+
+def require_invitation_answerer(user) -> None:
+    if not may_answer_invitations(user):
+        raise Http404("No such page.")
 
 
 def require_site_admin(user) -> None:
@@ -145,8 +205,9 @@ def schools_assigned_to_sle(user) -> QuerySet[School]:
 
 
 def can_edit_school_staff(user, school: School) -> bool:
-    """Staff records are kept by the school's own leaders, its programmes' hub leads and site
-    admins; SLEs and governors only read them."""
+    """Staff records are kept by the school's own leaders, the hub leads of programmes it
+    accepted (their CPD coverage is of these staff) and site admins; SLEs and governors only
+    read them."""
     scope = scope_of(user)
     leads_school = any(
         role in (Role.HEADTEACHER, Role.MATHS_LEAD) and school_id == school.pk

@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from .access import can_upload_assessments, scope_of
+from .access import can_upload_assessments, may_answer_invitations, scope_of
 from .navigation import dashboards_for
 
 
@@ -17,6 +17,8 @@ def navigation(request) -> dict:
         tools.append(("Records of visit", reverse("visits:list")))
     if can_upload_assessments(user):
         tools.append(("Assessment data", reverse("evaluation:uploads")))
+    if may_answer_invitations(user):
+        tools.append(("Invitations", reverse("invitations:list")))
     if scope.is_site_admin:
         tools.append(("Register of schools", reverse("schools:register_import_new")))
         tools.append(("Audit log", reverse("audit_log")))

@@ -166,11 +166,18 @@ class AuditAction(models.TextChoices):
     VISIT_CREATED = "visit_created", "Created a record of visit"
     VISIT_CHANGED = "visit_changed", "Changed a record of visit"
     VISIT_DELETED = "visit_deleted", "Deleted a record of visit"
+    SCHOOL_INVITED = "school_invited", "Invited a school to a programme"
+    INVITATION_ACCEPTED = "invitation_accepted", "Accepted an invitation to a programme"
+    INVITATION_DECLINED = "invitation_declined", "Declined an invitation to a programme"
+    SCHOOL_ENROLLED = "school_enrolled", "Enrolled a school in a programme"
+    SCHOOL_UNENROLLED = "school_unenrolled", "Un-enrolled a school from a programme"
+    COMPARISON_ADDED = "comparison_added", "Added a comparison school"
+    COMPARISON_REMOVED = "comparison_removed", "Removed a comparison school"
 
 
 class AuditEvent(models.Model):
-    """Who did what to pupil data or records of visit, and when. Kept when the person's
-    account is deleted: their name stays on the event."""
+    """Who did what to pupil data, records of visit or a school's part in a programme, and
+    when. Kept when the person's account is deleted: their name stays on the event."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -90,11 +90,13 @@ def _window_rows(window: AssessmentWindow, snapshot: str | None) -> engine.Windo
     apart (each a plain scan) and joined here by pupil: faster than asking the database to join
     a million rows and send them. Given the snapshot of this connection's transaction, the
     pupils' details are read at the same time on a second connection, which PostgreSQL serves
-    from another core."""
+    from another core. Only the programme's own pupils' details are read: another programme's
+    pupil at one of its schools is another pupil, whose details are that programme's."""
     years_read = (
         PupilYear._meta.db_table,
         YEAR_COLUMNS,
-        f"academic_year = %(year)s AND school_id IN ({TAKING_PART_SQL})",
+        f"programme_id = %(programme)s AND academic_year = %(year)s "
+        f"AND school_id IN ({TAKING_PART_SQL})",
         {"year": academic_year_of(window.date), "programme": window.programme_id},
     )
     with ThreadPoolExecutor(max_workers=1) as other:

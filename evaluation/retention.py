@@ -7,11 +7,10 @@ from django.db import connection, transaction
 from accounts.audit import audit
 from accounts.models import AuditAction
 from programmes.models import Programme
-from programmes.selectors import TAKING_PART_SQL
 from programmes.services import programme_data_changed
 from schools.models import School
 
-from . import staging
+from . import staging, upload_files
 from .models import (
     AssessmentUpload,
     AssessmentWindow,
@@ -71,7 +70,8 @@ def programme_pupil_data_delete_queue(*, actor, programme: Programme) -> None:
 
 @transaction.atomic
 def school_pupil_data_delete(*, actor, school: School) -> dict:
-    """Every pupil's details and results for the years they were at this school."""
+    """Every pupil's details and results for the years they were at this school, and the
+    files of every upload that may hold them (see upload_files)."""
     windows = AssessmentWindow.objects.all().values_list("pk", "date", "programme_id")
     results, programmes = 0, set()
     by_year = {}
@@ -89,6 +89,7 @@ def school_pupil_data_delete(*, actor, school: School) -> dict:
                 programmes.add(programme_id)
     pupil_years = _delete_pupil_years("y.school_id = %(school)s", {"school": school.pk})
     counts = {"results": results, "pupil_years": pupil_years, "pupils": _delete_orphan_pupils()}
+    upload_files.school_upload_files_delete(school=school, programme_ids=programmes)
     for programme_id in programmes:
         programme_data_changed(programme_id=programme_id)
     audit(
@@ -103,8 +104,9 @@ def school_pupil_data_delete(*, actor, school: School) -> dict:
 
 @transaction.atomic
 def programme_pupil_data_delete(*, actor, programme: Programme) -> dict:
-    """Every result of the programme's assessments and its uploaded files; then the details of
-    pupils at its schools who have no result left anywhere."""
+    """Every result of the programme's assessments and its uploaded files; then its pupils,
+    with their details for every year. Pupils are per programme (see evaluation.pseudonym):
+    another programme's pupils, at the same schools or the same children, stay as they are."""
     params = {"programme": programme.pk}
     windows = (
         f"SELECT w.id FROM {AssessmentWindow._meta.db_table} w WHERE w.programme_id = %(programme)s"
@@ -119,12 +121,10 @@ def programme_pupil_data_delete(*, actor, programme: Programme) -> dict:
             if field:
                 field.delete(save=False)
     uploads.update(status=UploadStatus.DELETED, error_report=None, errors=[], file="", staged="")
-    pupil_years = _delete_pupil_years(
-        f"y.school_id IN ({TAKING_PART_SQL}) AND NOT EXISTS "
-        f"(SELECT 1 FROM {R} r WHERE r.pupil_id = y.pupil_id)",
-        params,
-    )
-    counts = {"results": results, "pupil_years": pupil_years, "pupils": _delete_orphan_pupils()}
+    pupil_years = _delete_pupil_years("y.programme_id = %(programme)s", params)
+    staging.hold_pupils(exclusive=True)
+    deleted = _run(f"DELETE FROM {P} WHERE programme_id = %(programme)s", params)
+    counts = {"results": results, "pupil_years": pupil_years, "pupils": deleted}
     programme_data_changed(programme_id=programme.pk)
     audit(
         actor,

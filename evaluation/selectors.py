@@ -5,7 +5,7 @@ from itertools import chain
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from redis import RedisError
 
@@ -333,14 +333,16 @@ def school_figures(*, snapshot, school) -> dict:
 YEAR_NAMES = {None: "All year groups", 0: "Reception"} | {n: f"Year {n}" for n in range(1, 14)}
 
 
-def school_dashboard_figures(*, school, comparison_shown: bool) -> list[dict]:
-    """For each programme the school takes part in (or compares for): its figures at the
+def school_dashboard_figures(
+    *, school, comparison_shown: bool, programmes: QuerySet[Programme]
+) -> list[dict]:
+    """For each of `programmes` (those the school takes part in, or compares for, that the
+    reader may see: accounts.access.school_programmes_visible_to): its figures at the
     latest assessment by year group, its progress since the first, and a chart. Where the
     report has it as a comparison school, only for readers `comparison_shown` (its own people
     and site admins): others see comparison schools only as a group."""
-    programmes = Programme.objects.filter(
-        Q(enrolments__school=school) | Q(comparison_schools__school=school)
-    ).distinct()
+    # Flagged, enrolment access: the school's pages pass `programmes`, scoped to the reader
+    # (a hub lead sees only their programmes' figures of a school); this read every one.
     result = []
     for programme in programmes:
         status = report_status(programme=programme)

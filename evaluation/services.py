@@ -20,7 +20,7 @@ from programmes.models import Programme
 from programmes.services import programme_data_changed
 from schools.models import School
 
-from . import staging
+from . import staging, upload_files
 from .models import AssessmentUpload, AssessmentWindow, UploadStatus, academic_year_of
 from .upload_file import UnreadableFile, read_rows
 from .validation import ResultsValidator, RowError
@@ -43,6 +43,9 @@ def upload_create(*, uploaded_by, window: AssessmentWindow, school: School | Non
         sha256=upload.file_sha256,
     )
     transaction.on_commit(lambda: validate_upload.delay(upload.pk))
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        # No worker, so no beat (`make run`): each upload sweeps up the expired ones.
+        transaction.on_commit(lambda: upload_files.uploads_expire(now=timezone.now()))
     return upload
 
 
@@ -172,10 +175,22 @@ class _Discard(Exception):
 
 def upload_validate(*, upload: AssessmentUpload) -> None:
     """Check every row. A file with any error is marked invalid with all its errors; a clean
-    one gets a preview of what it would change, and waits for confirmation."""
+    one gets a preview of what it would change, and waits for confirmation. Then, whatever
+    the outcome (a check that breaks too), the file is deleted: only its clean rows are kept,
+    staged and pseudonymised, for the import. (A worker lost mid-check deletes nothing, so the
+    check can be done again.)"""
     if upload.status not in (UploadStatus.QUEUED, UploadStatus.VALIDATING):
         return
+    if upload_files.upload_expire_if_late(upload=upload, now=timezone.now()):
+        return
     AssessmentUpload.objects.filter(pk=upload.pk).update(status=UploadStatus.VALIDATING)
+    try:
+        _check_file(upload)
+    finally:
+        upload_files.upload_files_delete(upload=upload, staged=False)
+
+
+def _check_file(upload: AssessmentUpload) -> None:
     check = _Check(upload)
     try:
         with tempfile.TemporaryFile() as kept:
@@ -190,11 +205,16 @@ def upload_validate(*, upload: AssessmentUpload) -> None:
         return
     finally:
         check.close()
+    ready = {"rows": summary["totals"]["rows"], "summary": summary, "progress": 100}
+    # Unless it expired or its data was deleted meanwhile: then its rows are not kept either.
+    if not AssessmentUpload.objects.filter(pk=upload.pk, status=UploadStatus.VALIDATING).update(
+        status=UploadStatus.READY, staged=upload.staged.name, **ready
+    ):
+        upload_files.upload_files_delete(upload=upload)
+        return
     upload.status = UploadStatus.READY
-    upload.rows = summary["totals"]["rows"]
-    upload.summary = summary
-    upload.progress = 100
-    upload.save(update_fields=["status", "rows", "summary", "progress", "staged"])
+    for field, value in ready.items():
+        setattr(upload, field, value)
 
 
 def _preview(upload: AssessmentUpload, check: _Check, kept) -> dict | None:
@@ -286,8 +306,9 @@ def upload_import(*, upload: AssessmentUpload) -> None:
             for row, school in left.args[0]
         ]
         _record_errors(upload, count=len(shown), shown=shown)
-        return
-    upload.staged.delete(save=True)
+    # Imported or refused, the staged rows are of no more use (nor a file left from before
+    # files were deleted once checked).
+    upload_files.upload_files_delete(upload=upload)
 
 
 def later_upload(upload: AssessmentUpload) -> AssessmentUpload | None:
@@ -342,3 +363,6 @@ def upload_rollback(*, upload: AssessmentUpload) -> None:
     upload.status = UploadStatus.ROLLED_BACK
     upload.rolled_back_at = timezone.now()
     upload.save(update_fields=["status", "rolled_back_at"])
+    # Nothing should be left by now; an upload checked before files were deleted once checked
+    # may still have its original.
+    upload_files.upload_files_delete(upload=upload)

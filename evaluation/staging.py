@@ -155,10 +155,17 @@ def staged_outside(programme_id: int, limit: int = 500) -> list[tuple[int, int]]
 
 class Merge:
     """The SQL that compares and merges the staging table for one upload. Fields whose column
-    the file did not have (EAL, gender, score or standard) keep what is stored."""
+    the file did not have (EAL, gender, score or standard) keep what is stored. Only the
+    programme's own pupils are looked at: the staged hashes are the programme's pseudonyms,
+    and every join to pupils names the programme too."""
 
     def __init__(self, upload: AssessmentUpload, *, columns: set[str], academic_year: int):
-        self.params = {"upload": upload.pk, "window": upload.window_id, "year": academic_year}
+        self.params = {
+            "upload": upload.pk,
+            "window": upload.window_id,
+            "programme": upload.window.programme_id,
+            "year": academic_year,
+        }
         self.year_fields = ["school_id", "year_group", "disadvantaged", "send"] + [
             field for field in ("eal", "gender") if field in columns
         ]
@@ -184,7 +191,7 @@ class Merge:
                 SUM(CASE WHEN r.id IS NOT NULL AND (py.id IS NULL OR {result_changed}
                     OR {year_changed}) THEN 1 ELSE 0 END)
             FROM {STAGING} s
-            LEFT JOIN {P} p ON p.upn_hash = s.upn_hash
+            LEFT JOIN {P} p ON p.programme_id = %(programme)s AND p.upn_hash = s.upn_hash
             LEFT JOIN {R} r ON r.pupil_id = p.id AND r.window_id = %(window)s
             LEFT JOIN {PY} py ON py.pupil_id = p.id AND py.academic_year = %(year)s
             GROUP BY s.school_id
@@ -202,14 +209,16 @@ class Merge:
         # The validator lets a pupil into a file once; rows go in index order, so that each
         # index is written page by page rather than all over.
         self._run(
-            f"INSERT INTO {P} (upn_hash, first_upload_id) SELECT s.upn_hash, %(upload)s "
-            f"FROM {STAGING} s WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {P} p WHERE p.upn_hash = s.upn_hash) ORDER BY s.upn_hash"
+            f"INSERT INTO {P} (programme_id, upn_hash, first_upload_id) "
+            f"SELECT %(programme)s, s.upn_hash, %(upload)s FROM {STAGING} s WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {P} p WHERE p.programme_id = %(programme)s "
+            "AND p.upn_hash = s.upn_hash) ORDER BY s.upn_hash"
         )
         self._run(f"DROP TABLE IF EXISTS {LINKED}")
         self._run(
             f"CREATE TEMPORARY TABLE {LINKED} AS SELECT s.*, p.id AS pupil_id "
-            f"FROM {STAGING} s JOIN {P} p ON p.upn_hash = s.upn_hash"
+            f"FROM {STAGING} s JOIN {P} p "
+            "ON p.programme_id = %(programme)s AND p.upn_hash = s.upn_hash"
         )
         self._merge(
             table=PY,
@@ -218,7 +227,8 @@ class Merge:
             fields=self.year_fields,
             revision_fields=["school_id", "year_group", "disadvantaged", "send", "eal", "gender"],
             match="t.pupil_id = s.pupil_id AND t.academic_year = %(year)s",
-            insert_fields={"pupil_id": "s.pupil_id", "academic_year": "%(year)s",
+            insert_fields={"pupil_id": "s.pupil_id", "programme_id": "%(programme)s",
+                           "academic_year": "%(year)s",
                            "school_id": "s.school_id", "year_group": "s.year_group",
                            "disadvantaged": "s.disadvantaged", "send": "s.send",
                            "eal": "s.eal", "gender": "COALESCE(s.gender, '')"},

@@ -1,13 +1,15 @@
 import logging
 
 from celery import shared_task
+from celery.signals import worker_ready
 from celery.utils.time import get_exponential_backoff_interval
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from programmes.models import Programme
 from schools.models import School
 
-from . import reports, retention, services
+from . import reports, retention, services, upload_files
 from .models import AssessmentUpload, UploadStatus
 
 User = get_user_model()
@@ -25,9 +27,12 @@ def _run(step, upload_id: int) -> None:
     try:
         step(upload=upload)
     except Exception as error:
-        AssessmentUpload.objects.filter(pk=upload_id).update(
-            status=UploadStatus.FAILED, failure=f"{type(error).__name__}: {error}"[:2000]
-        )
+        # An upload expired or deleted meanwhile says so still.
+        AssessmentUpload.objects.filter(pk=upload_id).exclude(
+            status__in=[UploadStatus.EXPIRED, UploadStatus.DELETED]
+        ).update(status=UploadStatus.FAILED, failure=f"{type(error).__name__}: {error}"[:2000])
+        # Failed is final (the person uploads again), so neither file is of use any more.
+        upload_files.upload_files_delete(upload=upload)
         raise
 
 
@@ -44,6 +49,22 @@ def import_upload(upload_id: int) -> None:
 @shared_task
 def rollback_upload(upload_id: int) -> None:
     _run(services.upload_rollback, upload_id)
+
+
+@shared_task
+def expire_uploads() -> None:
+    """Hourly (Celery beat) and as each worker starts: no upload's files outlive
+    UPLOAD_FILE_HOURS. Safe to run twice, or on two workers at once."""
+    now = timezone.now()
+    upload_files.uploads_expire(now=now)
+    upload_files.stored_upload_files_expire(now=now)
+
+
+@worker_ready.connect(dispatch_uid="evaluation.expire_uploads")
+def _expire_uploads_when_a_worker_starts(sender=None, **kwargs) -> None:
+    """So that a deployment without beat sweeps too, at least whenever a worker starts (and
+    an upload queued while every worker was down expires as they come back)."""
+    expire_uploads.delay()
 
 
 # A report that fails is tried again after about 30 s, 1 and 2 minutes, then recorded as failed.

@@ -8,7 +8,6 @@ full: errors show its first four characters only. A CSV row whose fields do not 
 the header's is reported as such, with none of its values: they may be in the wrong columns."""
 
 import csv
-import hmac
 import io
 import re
 import tempfile
@@ -19,9 +18,8 @@ from itertools import islice
 from operator import attrgetter
 from typing import NamedTuple
 
-from django.conf import settings
-
 from .models import AssessmentWindow, TeacherAssessment
+from .pseudonym import Pseudonyms
 from .upload_file import Misaligned
 from .upn import masked, upn_problem, valid_upns
 
@@ -181,7 +179,7 @@ class ResultsValidator:
         self.window = window
         self.schools = schools  # URN -> school id, for the schools this upload may name
         self.only_school_id = only_school_id
-        self.mac = hmac.new(settings.PUPIL_KEY_SECRET.encode(), digestmod="sha256")
+        self.pseudonyms = Pseudonyms(programme_id=window.programme_id)
         self.error_count = 0
         self.rows = 0
         self.shown_errors: list[RowError] = []
@@ -246,17 +244,10 @@ class ResultsValidator:
         return numbers, texts
 
     def _digests(self, upns: list[str]) -> list[bytes]:
-        """The keyed hash of each well-formed UPN, b"" for the others."""
-        mac = self.mac
-        digests = []
-        for upn, valid in zip(upns, valid_upns(upns).tolist(), strict=True):
-            if valid:
-                keyed = mac.copy()
-                keyed.update(upn.encode())
-                digests.append(keyed.digest())
-            else:
-                digests.append(b"")
-        return digests
+        """The programme's pseudonym of each well-formed UPN, b"" for the others."""
+        digest = self.pseudonyms.digest
+        valid = valid_upns(upns).tolist()
+        return [digest(upn) if ok else b"" for upn, ok in zip(upns, valid, strict=True)]
 
     def _clean_chunk(self, chunk: list) -> list[CleanRow]:
         # Not one value of a misaligned row is read: each may sit under another column's

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("programmes/", include("programmes.urls")),
     path("programmes/<slug:slug>/", include("workgroups.urls")),
+    path("invitations/", include("programmes.invitation_urls")),
     path("work-group-types/", workgroup_views.type_list, name="work_group_types"),
     path("work-group-types/new/", workgroup_views.type_form, name="work_group_type_create"),
     path("work-group-types/<int:pk>/", workgroup_views.type_form, name="work_group_type_edit"),

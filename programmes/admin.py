@@ -28,6 +28,13 @@ class ProgrammeAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
+        # A cohort deleted takes its schools with it: each is un-enrolled through the service
+        # first, so that the audit log records it.
+        leaving = [f.instance.pk for f in formset.deleted_forms if f.instance.pk]
+        for enrolment in Enrolment.objects.filter(cohort__in=leaving).select_related(
+            "school", "programme"
+        ):
+            services.enrolment_remove(enrolment=enrolment, removed_by=request.user)
         super().save_formset(request, form, formset, change)
         renamed = any("name" in fields for _, fields in formset.changed_objects)
         if change and (renamed or formset.deleted_objects):
@@ -36,22 +43,23 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 @admin.register(Enrolment)
 class EnrolmentAdmin(admin.ModelAdmin):
-    """Through the services: a school enrolled, moved or un-enrolled changes the report."""
+    """Through the services: a school moved or un-enrolled changes the report, and an
+    un-enrolment is recorded in the audit log. Schools are enrolled on the programme's pages
+    (by invitation, or at once by a site admin), not here."""
 
     list_display = ["school", "cohort", "sle_days_allocated", "funding_allocated"]
     list_filter = ["cohort__programme"]
     autocomplete_fields = ["school"]
 
+    def has_add_permission(self, request) -> bool:
+        return False
+
     def save_model(self, request, obj, form, change):
-        if change:
-            services.enrolment_update(enrolment=obj, **form_changes(form))
-        else:
-            super().save_model(request, obj, form, change)
-            services.programme_data_changed(programme_id=obj.programme_id)
+        services.enrolment_update(enrolment=obj, **form_changes(form))
 
     def delete_model(self, request, obj):
-        services.enrolment_remove(enrolment=obj)
+        services.enrolment_remove(enrolment=obj, removed_by=request.user)
 
     def delete_queryset(self, request, queryset):
-        for enrolment in queryset:
-            services.enrolment_remove(enrolment=enrolment)
+        for enrolment in queryset.select_related("school", "programme"):
+            services.enrolment_remove(enrolment=enrolment, removed_by=request.user)

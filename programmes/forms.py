@@ -150,3 +150,14 @@ class EnrolmentFilterForm(forms.Form):
         self.fields["local_authority"].queryset = LocalAuthority.objects.filter(
             schools__enrolments__programme=programme
         ).distinct()
+
+
+class InvitationAnswer(models.TextChoices):
+    ACCEPT = "accept", "Accept"
+    DECLINE = "decline", "Decline"
+
+
+class InvitationAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label="Your answer", choices=InvitationAnswer.choices, widget=forms.RadioSelect
+    )

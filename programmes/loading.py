@@ -8,9 +8,11 @@ from django.db import models, transaction
 from evaluation.models import AssessmentWindow
 from schools.models import School
 
-from .models import Cohort, ComparisonSchool, Enrolment, Programme
+from .models import Cohort, Enrolment, Programme
 from .programme_file import SCALE_FIELDS, ProgrammeFileInvalid, ProgrammeSpec
-from .services import programme_data_changed
+from .services import Allocation, comparison_schools_add, programme_data_changed, schools_enrol
+
+SOURCE = "load_programme"  # who enrolled, in the audit log: the site, from the command line
 
 SCALE_DEFAULTS = {
     name: AssessmentWindow._meta.get_field(name).default for name in SCALE_FIELDS.values()
@@ -90,9 +92,12 @@ def programme_load(*, spec: ProgrammeSpec) -> dict[str, Tally]:
 
 
 def _load_cohorts(programme: Programme, spec: ProgrammeSpec, schools: dict, tallies: dict):
-    """The cohorts and the schools in each: a school moves cohort if listed under another."""
+    """The cohorts and the schools in each: a school moves cohort if listed under another.
+    New schools are enrolled through `schools_enrol`, as loaded by the site (the audit log
+    records each)."""
     enrolled = {e.school_id: e for e in programme.enrolments.all()}
-    new_enrolments, moved = [], []
+    offer = Allocation(sle_days=spec.sle_days, funding=spec.funding)
+    moved = []
     for index, cohort_spec in enumerate(spec.cohorts):
         cohort = _upsert(
             Cohort,
@@ -101,39 +106,38 @@ def _load_cohorts(programme: Programme, spec: ProgrammeSpec, schools: dict, tall
             {"start_date": cohort_spec.start_date, "end_date": cohort_spec.end_date},
             f"cohorts[{index}]",
         )
+        new = []
         for urn in cohort_spec.urns:
             enrolment = enrolled.get(schools[urn].pk)
             if enrolment is None:
-                new_enrolments.append(
-                    Enrolment(
-                        programme=programme,
-                        cohort=cohort,
-                        school=schools[urn],
-                        sle_days_allocated=spec.sle_days,
-                        funding_allocated=spec.funding,
-                    )
-                )
-                tallies["schools"].created += 1
+                new.append(schools[urn])
             elif enrolment.cohort_id != cohort.pk:
                 enrolment.cohort = cohort
                 moved.append(enrolment)
                 tallies["schools"].updated += 1
             else:
                 tallies["schools"].unchanged += 1
-    Enrolment.objects.bulk_create(new_enrolments)
+        tallies["schools"].created += _by_service(
+            schools_enrol, cohort=cohort, schools=new, allocation=offer, enrolled_by=None,
+            source=SOURCE,
+        )  # fmt: skip
     Enrolment.objects.bulk_update(moved, ["cohort"])
 
 
 def _load_comparisons(programme: Programme, spec: ProgrammeSpec, schools: dict, tally: Tally):
-    comparing = set(programme.comparison_schools.values_list("school_id", flat=True))
-    new_comparisons = [
-        ComparisonSchool(programme=programme, school=schools[urn])
-        for urn in spec.comparison_urns
-        if schools[urn].pk not in comparing
-    ]
-    ComparisonSchool.objects.bulk_create(new_comparisons)
-    tally.created = len(new_comparisons)
-    tally.unchanged = len(spec.comparison_urns) - len(new_comparisons)
+    listed = [schools[urn] for urn in spec.comparison_urns]
+    tally.created = _by_service(
+        comparison_schools_add, programme=programme, schools=listed, added_by=None, source=SOURCE
+    )
+    tally.unchanged = len(listed) - tally.created
+
+
+def _by_service(service, **arguments) -> int:
+    """A service's refusal (a school invited and not yet answered, say) as a file problem."""
+    try:
+        return service(**arguments)
+    except ValidationError as error:
+        raise ProgrammeFileInvalid(error.messages) from error
 
 
 def _load_windows(programme: Programme, spec: ProgrammeSpec, tally: Tally) -> None:

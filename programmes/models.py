@@ -90,6 +90,78 @@ class Enrolment(models.Model):
         return f"{self.school} in {self.cohort}"
 
 
+class InvitationKind(models.TextChoices):
+    ENROL = "enrol", "Take part in the programme"
+    COMPARE = "compare", "Comparison school"
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting an answer"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class EnrolmentInvitation(models.Model):
+    """A hub lead's invitation to a school to take part in a programme (in a cohort, with an
+    offer) or to be one of its comparison schools. Only its acceptance, by the school's
+    headteacher or a site admin, enrols the school: enrolling shows the school's pages to the
+    programme's hub leads, so it is the school's decision, not the hub lead's."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="invitations")
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, related_name="invitations"
+    )
+    kind = models.CharField(max_length=10, choices=InvitationKind.choices)
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
+    )
+    sle_days_allocated = models.DecimalField(
+        "SLE days offered", max_digits=5, decimal_places=1, default=0
+    )
+    funding_allocated = models.DecimalField(
+        "funding offered (£)", max_digits=10, decimal_places=2, default=0
+    )
+    invited_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    invited_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-invited_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "school"],
+                condition=Q(status=InvitationStatus.PENDING),
+                name="invitation_one_pending_per_school",
+                violation_error_message="This school has an invitation awaiting its answer.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=InvitationKind.ENROL, cohort__isnull=False)
+                | Q(kind=InvitationKind.COMPARE, cohort__isnull=True),
+                name="invitation_cohort_for_enrolment_only",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=InvitationStatus.PENDING, decided_at__isnull=True)
+                | (~Q(status=InvitationStatus.PENDING) & Q(decided_at__isnull=False)),
+                name="invitation_decided_when_answered",
+            ),
+            models.CheckConstraint(
+                condition=Q(sle_days_allocated__gte=0, funding_allocated__gte=0),
+                name="invitation_offer_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} invited to {self.programme} ({self.get_status_display()})"
+
+
 class Kpi(models.Model):
     """A key performance indicator the funder agreed, e.g. "KS1 teachers trained: 480"."""
 

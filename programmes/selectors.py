@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     F,
     OuterRef,
     Q,
@@ -14,6 +15,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from accounts.models import Role, RoleAssignment
 from schools.models import LocalAuthority, RecordOfVisit
 
 from .models import (
@@ -21,7 +23,9 @@ from .models import (
     Cohort,
     ComparisonSchool,
     Enrolment,
+    EnrolmentInvitation,
     InterventionStrand,
+    InvitationStatus,
     Programme,
     SpendEntry,
     StrandUptake,
@@ -34,6 +38,7 @@ TAKING_PART_SQL = (
     f"UNION SELECT school_id FROM {ComparisonSchool._meta.db_table} "
     "WHERE programme_id = %(programme)s"
 )
+ANSWERS_SHOWN = 20
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=12, decimal_places=2))
 
 
@@ -189,3 +194,28 @@ def funder_report(*, programme: Programme) -> dict:
         "cpd": cpd_counts(programme=programme),
         "events": programme.events.count(),
     }
+
+
+def invitations_sent(*, programme: Programme, kind: str) -> QuerySet[EnrolmentInvitation]:
+    """A programme's invitations of one kind still awaiting an answer, and those declined (an
+    accepted one is an enrolment or a comparison school, listed as such)."""
+    return (
+        programme.invitations.filter(kind=kind)
+        .exclude(status=InvitationStatus.ACCEPTED)
+        .select_related("school__local_authority", "cohort", "invited_by")
+        .order_by("status", "school__name")
+    )
+
+
+def invitations_for_answer(invitations: QuerySet[EnrolmentInvitation]):
+    """Invitations awaiting an answer, oldest first, each saying whether its school has a
+    headteacher account (a site admin answers for those that have none); and the latest
+    answers given."""
+    heads = RoleAssignment.objects.filter(school=OuterRef("school"), role=Role.HEADTEACHER)
+    pending = (
+        invitations.filter(status=InvitationStatus.PENDING)
+        .annotate(has_headteacher=Exists(heads))
+        .order_by("invited_at", "pk")
+    )
+    answered = invitations.exclude(status=InvitationStatus.PENDING).order_by("-decided_at")
+    return pending, answered[:ANSWERS_SHOWN]

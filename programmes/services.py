@@ -4,8 +4,10 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
+from django.utils import timezone
 
-from accounts.models import Role, RoleAssignment
+from accounts.audit import audit, audit_all
+from accounts.models import AuditAction, Role, RoleAssignment
 from mathsprog.services import changed_fields, model_create, model_update
 from schools.models import School
 
@@ -15,6 +17,9 @@ from .models import (
     Cohort,
     ComparisonSchool,
     Enrolment,
+    EnrolmentInvitation,
+    InvitationKind,
+    InvitationStatus,
     Programme,
     SpendEntry,
     StrandUptake,
@@ -103,40 +108,79 @@ def allocation_for_school(school: School, bands: list[AllocationBand]) -> tuple[
     return band.sle_days, band.funding
 
 
-@transaction.atomic
-def schools_enrol(*, cohort: Cohort, schools: list[School], allocation: Allocation) -> int:
-    """Enrol schools into a cohort in one go. All or nothing: a school already in the
-    programme, or one of its comparison schools, stops the whole enrolment."""
-    programme = cohort.programme
-    ids = [school.pk for school in schools]
-    clashes = sorted(
-        [f"{urn} is already enrolled" for urn in programme.enrolments.filter(
-            school__in=ids).values_list("school__urn", flat=True)]
-        + [f"{urn} is a comparison school" for urn in programme.comparison_schools.filter(
-            school__in=ids).values_list("school__urn", flat=True)]
-    )  # fmt: skip
-    if clashes:
-        raise ValidationError([f"URN {clash} in this programme." for clash in clashes])
+def _offers(programme: Programme, schools: list[School], allocation: Allocation) -> list:
+    """(school, SLE days, funding) for each school: one uniform offer, or its size band's."""
     bands = list(programme.allocation_bands.all()) if allocation.by_size else []
-    enrolments = []
+    offers = []
     for school in schools:
         if allocation.by_size:
             days, funding = allocation_for_school(school, bands)
         else:
             days, funding = allocation.sle_days or 0, allocation.funding or 0
-        enrolments.append(
-            Enrolment(
-                programme=programme,
-                cohort=cohort,
-                school=school,
-                sle_days_allocated=days,
-                funding_allocated=funding,
-            )
-        )
-    Enrolment.objects.bulk_create(enrolments)
-    if enrolments:
+        offers.append((school, Decimal(days), Decimal(funding)))
+    return offers
+
+
+def _joining_clashes(programme: Programme, ids: list[int], *, comparing: bool) -> list[str]:
+    """Why these schools cannot join the programme: already in it, or invited and not yet
+    answered (a school invited joins only by answering). A comparison school added again as
+    one is no clash: it is left as it is."""
+    enrolled = (
+        "is enrolled in the programme, so it cannot compare"
+        if comparing
+        else "is already enrolled in this programme"
+    )
+    pending = programme.invitations.filter(status=InvitationStatus.PENDING)
+    reasons = [
+        (programme.enrolments, enrolled),
+        (pending, "has an invitation to this programme awaiting its answer"),
+    ]
+    if not comparing:
+        reasons.append((programme.comparison_schools, "is a comparison school in this programme"))
+    return sorted(
+        f"URN {urn} {why}."
+        for rows, why in reasons
+        for urn in rows.filter(school__in=ids).values_list("school__urn", flat=True)
+    )
+
+
+def _in_programme(school: School, programme: Programme, *, comparison: bool = False) -> str:
+    where = "as a comparison school for" if comparison else "in"
+    return f"{school.name} (URN {school.urn}) {where} {programme.name}"
+
+
+@transaction.atomic
+def schools_enrol(
+    *, cohort: Cohort, schools: list[School], allocation: Allocation, enrolled_by, source: str
+) -> int:
+    """Enrol schools into a cohort in one go: an accepted invitation, a site admin's
+    enrolment, or the site's own loaders (`source` names which in the audit log, where each
+    enrolment is recorded). All or nothing: a school already in the programme, one of its
+    comparison schools or one with an invitation awaiting its answer stops the whole
+    enrolment. Enrolling shows the school's pages to the programme's hub leads."""
+    programme = cohort.programme
+    clashes = _joining_clashes(programme, [school.pk for school in schools], comparing=False)
+    if clashes:
+        raise ValidationError(clashes)
+    offers = _offers(programme, schools, allocation)
+    Enrolment.objects.bulk_create(
+        Enrolment(programme=programme, cohort=cohort, school=school, sle_days_allocated=days,
+                  funding_allocated=funding)
+        for school, days, funding in offers
+    )  # fmt: skip
+    audit_all(
+        enrolled_by,
+        AuditAction.SCHOOL_ENROLLED,
+        [
+            (_in_programme(school, programme), programme, school,
+             {"cohort": cohort.name, "sle_days": str(days), "funding": str(funding),
+              "source": source})
+            for school, days, funding in offers
+        ],
+    )  # fmt: skip
+    if offers:
         programme_data_changed(programme_id=programme.pk)
-    return len(enrolments)
+    return len(offers)
 
 
 @transaction.atomic
@@ -152,37 +196,160 @@ def enrolment_update(*, enrolment: Enrolment, **fields) -> Enrolment:
 
 
 @transaction.atomic
-def enrolment_remove(*, enrolment: Enrolment) -> None:
-    """Un-enrol a school (the data admin does): its pupils leave the programme's report."""
+def enrolment_remove(*, enrolment: Enrolment, removed_by) -> None:
+    """Un-enrol a school (the data admin does): its pupils leave the programme's report, and
+    its pages the programme's hub leads."""
     enrolment.delete()
+    audit(
+        removed_by,
+        AuditAction.SCHOOL_UNENROLLED,
+        _in_programme(enrolment.school, enrolment.programme),
+        programme=enrolment.programme,
+        school=enrolment.school,
+    )
     programme_data_changed(programme_id=enrolment.programme_id)
 
 
 @transaction.atomic
-def comparison_schools_add(*, programme: Programme, schools: list[School]) -> int:
-    enrolled = list(
-        programme.enrolments.filter(school__in=schools).values_list("school__urn", flat=True)
-    )
-    if enrolled:
-        raise ValidationError(
-            [f"URN {urn} is enrolled in the programme, so it cannot compare." for urn in enrolled]
-        )
+def comparison_schools_add(
+    *, programme: Programme, schools: list[School], added_by, source: str
+) -> int:
+    """Schools whose results the programme's evaluation compares with: an accepted
+    invitation, or a site admin's or loader's (`source`). Each is recorded in the audit log."""
+    clashes = _joining_clashes(programme, [school.pk for school in schools], comparing=True)
+    if clashes:
+        raise ValidationError(clashes)
     already = set(programme.comparison_schools.values_list("school_id", flat=True))
-    new = [
-        ComparisonSchool(programme=programme, school=school)
-        for school in schools
-        if school.pk not in already
-    ]
-    ComparisonSchool.objects.bulk_create(new)
+    new = [school for school in schools if school.pk not in already]
+    ComparisonSchool.objects.bulk_create(
+        ComparisonSchool(programme=programme, school=school) for school in new
+    )
+    audit_all(
+        added_by,
+        AuditAction.COMPARISON_ADDED,
+        [
+            (_in_programme(school, programme, comparison=True), programme, school,
+             {"source": source})
+            for school in new
+        ],
+    )  # fmt: skip
     if new:
         programme_data_changed(programme_id=programme.pk)
     return len(new)
 
 
 @transaction.atomic
-def comparison_school_remove(*, comparison: ComparisonSchool) -> None:
+def comparison_school_remove(*, comparison: ComparisonSchool, removed_by) -> None:
     comparison.delete()
+    audit(
+        removed_by,
+        AuditAction.COMPARISON_REMOVED,
+        _in_programme(comparison.school, comparison.programme, comparison=True),
+        programme=comparison.programme,
+        school=comparison.school,
+    )
     programme_data_changed(programme_id=comparison.programme_id)
+
+
+@transaction.atomic
+def enrolment_invitations_send(
+    *, cohort: Cohort, schools: list[School], allocation: Allocation, invited_by
+) -> int:
+    """A hub lead invites schools to take part, in a cohort, each with the offer an
+    enrolment would give it. All or nothing, as an enrolment is. Nothing is enrolled (nor
+    shown to the hub lead) until the school accepts."""
+    programme = cohort.programme
+    clashes = _joining_clashes(programme, [school.pk for school in schools], comparing=False)
+    if clashes:
+        raise ValidationError(clashes)
+    return _invitations_create(
+        [
+            EnrolmentInvitation(programme=programme, school=school, kind=InvitationKind.ENROL,
+                                cohort=cohort, sle_days_allocated=days, funding_allocated=funding,
+                                invited_by=invited_by)
+            for school, days, funding in _offers(programme, schools, allocation)
+        ],
+        invited_by,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def comparison_invitations_send(*, programme: Programme, schools: list[School], invited_by) -> int:
+    """A hub lead invites schools to be comparison schools: their results are then read for
+    the programme's evaluation, so they too join only by accepting. Schools comparing already
+    are left out."""
+    clashes = _joining_clashes(programme, [school.pk for school in schools], comparing=True)
+    if clashes:
+        raise ValidationError(clashes)
+    already = set(programme.comparison_schools.values_list("school_id", flat=True))
+    return _invitations_create(
+        [
+            EnrolmentInvitation(programme=programme, school=school,
+                                kind=InvitationKind.COMPARE, invited_by=invited_by)
+            for school in schools
+            if school.pk not in already
+        ],
+        invited_by,
+    )  # fmt: skip
+
+
+def _invitations_create(invitations: list[EnrolmentInvitation], invited_by) -> int:
+    EnrolmentInvitation.objects.bulk_create(invitations)
+    audit_all(
+        invited_by,
+        AuditAction.SCHOOL_INVITED,
+        [
+            (_in_programme(i.school, i.programme, comparison=i.kind == InvitationKind.COMPARE),
+             i.programme, i.school,
+             {"invitation": i.pk, "cohort": i.cohort.name if i.cohort else "",
+              "sle_days": str(i.sle_days_allocated), "funding": str(i.funding_allocated)})
+            for i in invitations
+        ],
+    )  # fmt: skip
+    return len(invitations)
+
+
+@transaction.atomic
+def invitation_decide(
+    *, invitation: EnrolmentInvitation, decided_by, accept: bool
+) -> EnrolmentInvitation:
+    """The school's answer (its headteacher's, or a site admin's), given once. Accepting
+    enrols the school with the offer it was made (or makes it a comparison school) through
+    the same services as every other enrolment."""
+    invitation = EnrolmentInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != InvitationStatus.PENDING:
+        raise ValidationError("This invitation has been answered already.")
+    invitation.status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
+    invitation.decided_by, invitation.decided_at = decided_by, timezone.now()
+    invitation.save(update_fields=["status", "decided_by", "decided_at"])
+    comparison = invitation.kind == InvitationKind.COMPARE
+    audit(
+        decided_by,
+        AuditAction.INVITATION_ACCEPTED if accept else AuditAction.INVITATION_DECLINED,
+        _in_programme(invitation.school, invitation.programme, comparison=comparison),
+        programme=invitation.programme,
+        school=invitation.school,
+        invitation=invitation.pk,
+    )
+    if accept and comparison:
+        comparison_schools_add(
+            programme=invitation.programme,
+            schools=[invitation.school],
+            added_by=decided_by,
+            source="invitation",
+        )
+    elif accept:
+        offer = Allocation(
+            sle_days=invitation.sle_days_allocated, funding=invitation.funding_allocated
+        )
+        schools_enrol(
+            cohort=invitation.cohort,
+            schools=[invitation.school],
+            allocation=offer,
+            enrolled_by=decided_by,
+            source="invitation",
+        )
+    return invitation
 
 
 @transaction.atomic

@@ -9,8 +9,13 @@ from programmes.models import Enrolment
 from .models import School, SchoolRegisterImport, StaffMember
 
 
-def school_enrolments(*, school: School) -> QuerySet[Enrolment]:
-    return school.enrolments.select_related("programme", "cohort").order_by("-cohort__start_date")
+def school_enrolments(*, school: School, programmes: QuerySet) -> QuerySet[Enrolment]:
+    """The school's enrolments in `programmes` (those the reader may see)."""
+    return (
+        school.enrolments.filter(programme__in=programmes)
+        .select_related("programme", "cohort")
+        .order_by("-cohort__start_date")
+    )
 
 
 def schools_with_local_authority(schools: QuerySet[School]) -> QuerySet[School]:
@@ -149,21 +154,26 @@ class GovernorReport:
     events: list  # (event, present)
 
 
-def governor_report(*, school: School, start, end) -> GovernorReport:
+def governor_report(*, school: School, start, end, programmes: QuerySet) -> GovernorReport:
     """What a governing body wants to know of the programme's work in its school over a
-    period: visits, actions, CPD and (from the evaluation) attainment and gaps."""
+    period: visits, actions, CPD and (from the evaluation) attainment and gaps. Visits, the
+    actions agreed at them and training are those of `programmes` (the reader's to see)."""
     from workgroups.models import Attendance
 
     from .models import Action, ActionStatus
 
     visits = list(
-        school.visits.filter(visit_date__range=(start, end))
+        school.visits.filter(visit_date__range=(start, end), programme__in=programmes)
         .select_related("sle")
         .prefetch_related("focus_areas")
         .order_by("visit_date")
     )
     raised = list(
-        Action.objects.filter(school=school, raised_at_visit__visit_date__range=(start, end))
+        Action.objects.filter(
+            school=school,
+            raised_at_visit__visit_date__range=(start, end),
+            raised_at_visit__programme__in=programmes,
+        )
         .select_related("raised_at_visit")
         .order_by("raised_at_visit__visit_date", "pk")
     )
@@ -172,7 +182,10 @@ def governor_report(*, school: School, start, end) -> GovernorReport:
         open_counts[ActionStatus(status).label] += 1
     events: dict = {}
     attended = Attendance.objects.filter(
-        staff_member__school=school, present=True, event__starts_at__date__range=(start, end)
+        staff_member__school=school,
+        present=True,
+        event__starts_at__date__range=(start, end),
+        event__programme__in=programmes,
     ).select_related("event")
     for attendance in attended:
         events.setdefault(attendance.event, 0)
@@ -235,9 +248,9 @@ def coverage_year_groups(*, programme, schools) -> list[int]:
     from .forms import year_groups_for
     from .models import RecordOfVisit
 
-    years = set(
-        PupilYear.objects.filter(school__in=schools).values_list("year_group", flat=True).distinct()
-    )
+    # The programme's own pupils: another programme's pupils at these schools are its own.
+    pupil_years = PupilYear.objects.filter(school__in=schools, programme=programme)
+    years = set(pupil_years.values_list("year_group", flat=True).distinct())
     for covered in RecordOfVisit.objects.filter(
         programme=programme, school__in=schools
     ).values_list("year_groups", flat=True):

@@ -142,4 +142,9 @@ MATRIX |= {
 }
 
 MATRIX["schools:governor_report"] = Rule(SCHOOL_A, "urn", "other_urn")
+# A school's headteacher answers its invitations to programmes (site admins any school's).
+MATRIX["invitations:list"] = Rule(frozenset({"admin", "head_a", "head_b"}))
+MATRIX["invitations:answer"] = Rule(
+    frozenset({"admin", "head_a"}), "invitation", "other_invitation"
+)
 MATRIX["programmes:funder_report"] = Rule(LEADS, "slug", "other_slug")

@@ -1,9 +1,13 @@
 """A real Celery worker process, on the real broker and database, doing real work: an import,
 and the reports a changed suppression threshold has put out of date."""
 
-import pytest
+from datetime import date
 
-from evaluation.models import ReportSnapshot
+import pytest
+from django.core.files.base import ContentFile
+
+from evaluation import services
+from evaluation.models import AssessmentUpload, AssessmentWindow, ReportSnapshot, UploadStatus
 from schools.models import ImportStatus, School, SchoolRegisterImport
 from schools.tasks import run_school_register_import
 
@@ -65,3 +69,25 @@ def test_a_worker_started_with_another_threshold_recomputes_the_reports_of_the_o
     assert (snapshot.programme_id, snapshot.data_version) == (programme.pk, 1)
     assert programme.data_version == 1
     assert not ReportSnapshot.objects.filter(threshold=5).exists()
+
+
+def test_a_worker_starting_expires_the_uploads_past_their_time(settings, tmp_path, world):
+    """An upload queued while every worker was down, and past UPLOAD_FILE_HOURS (0 here) when
+    one starts: the worker sweeps it up, file and all."""
+    settings.MEDIA_ROOT = tmp_path  # the worker's too; nobody else's files are here
+    window = AssessmentWindow.objects.create(
+        programme=world.programme, slug="b", name="B", kind="baseline", date=date(2025, 9, 22)
+    )
+    upload = services.upload_store(
+        uploaded_by=None, window=window, school=None, file=ContentFile(b"UPN\r\n", "r.csv")
+    )
+    assert [path for path in tmp_path.rglob("*") if path.is_file()]
+    pool = Workers(UPLOAD_FILE_HOURS="0")
+    pool.start("one")
+    try:
+        wait_for(lambda: not [path for path in tmp_path.rglob("*") if path.is_file()])
+    finally:
+        pool.stop()
+    upload.refresh_from_db()
+    assert (upload.status, upload.file.name) == (UploadStatus.EXPIRED, "")
+    assert AssessmentUpload.objects.count() == 1

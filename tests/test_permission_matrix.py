@@ -13,12 +13,13 @@ from django.utils.http import urlsafe_base64_encode
 
 from evaluation import services
 from evaluation.models import AssessmentWindow
-from programmes.models import AllocationBand, ComparisonSchool
+from programmes.models import AllocationBand, ComparisonSchool, EnrolmentInvitation, InvitationKind
 from schools.models import SchoolRegisterImport
 from workgroups.models import WorkGroupType
 
 from .factories import (
     BudgetLineFactory,
+    CohortFactory,
     EnrolmentFactory,
     EventFactory,
     KpiFactory,
@@ -94,6 +95,13 @@ def kwargs(world):
         "pk": SchoolRegisterImport.objects.create(file_name="gias.csv", content=b"").pk
     }
     found["work_group_type"] = {"pk": WorkGroupType.objects.first().pk}
+    # Invitations awaiting an answer: school A's (from a programme it is not in) and B's.
+    for name, school in (("invitation", world.school_a), ("other_invitation", world.school_b)):
+        cohort = CohortFactory()
+        invitation = EnrolmentInvitation.objects.create(
+            programme=cohort.programme, cohort=cohort, school=school, kind=InvitationKind.ENROL
+        )
+        found[name] = {"pk": invitation.pk}
     return found
 
 

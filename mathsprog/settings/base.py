@@ -182,6 +182,9 @@ if env("S3_BUCKET", default=""):
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=100 * 1024 * 1024)
 # An XLSX file is a ZIP: refuse one that would unpack to more than this (a "ZIP bomb").
 XLSX_MAX_UNPACKED_BYTES = env.int("XLSX_MAX_UNPACKED_BYTES", default=1024 * 1024 * 1024)
+# Hours an uploaded results file (and its staged rows, unless imported) is kept at most: an
+# upload not imported by then expires and must be sent again (see evaluation.upload_files).
+UPLOAD_FILE_HOURS = env.int("UPLOAD_FILE_HOURS", default=24)
 
 # Figures about fewer pupils than this are withheld wherever they are shown or exported.
 SUPPRESSION_THRESHOLD = env.int("SUPPRESSION_THRESHOLD", default=5)
@@ -215,6 +218,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The queue tasks are sent to (and workers read): one per deployment sharing a Redis.
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
+# `celery -A mathsprog beat` sends these; workers also sweep expired uploads as they start.
+CELERY_BEAT_SCHEDULE = {
+    "expire-uploads": {"task": "evaluation.tasks.expire_uploads", "schedule": 60 * 60},
+}
 
 LOGGING = {
     "version": 1,

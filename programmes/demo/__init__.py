@@ -17,8 +17,8 @@ from evaluation.pseudonym import upn_hash
 from schools.london import LONDON_LOCAL_AUTHORITIES
 from schools.models import LocalAuthority, School, StaffMember, StaffRole
 
-from ..models import Cohort, Enrolment, Programme
-from ..services import allocation_for_school
+from ..models import Cohort, Programme
+from ..services import Allocation, schools_enrol
 from . import delivery, results, work_groups
 
 DEMO_SLUG = "london-ks1-mastery"
@@ -141,20 +141,18 @@ def load_demo() -> None:
                 )
             )
     schools = School.objects.bulk_create(schools)
-    bands = delivery.load_allocation_bands(programme)
-    Enrolment.objects.bulk_create(
-        Enrolment(
-            programme=programme,
-            cohort=cohorts[index % len(cohorts)],
-            school=school,
-            sle_days_allocated=days,
-            funding_allocated=funding,
+    delivery.load_allocation_bands(programme)
+    for number, cohort in enumerate(cohorts):
+        # A site-level set-up: enrolled at once, through the service (and the audit log).
+        schools_enrol(
+            cohort=cohort,
+            schools=schools[number :: len(cohorts)],
+            allocation=Allocation(by_size=True),
+            enrolled_by=None,
+            source="demo",
         )
-        for index, school in enumerate(schools)
-        for days, funding in [allocation_for_school(school, bands)]
-    )
     _load_staff(rng, schools)
-    _load_pupils(rng, schools)
+    _load_pupils(rng, programme, schools)
     users = _load_people(rng, programme, schools)
     delivery.load(rng, programme, authorities, users)
     teachers_trained = work_groups.load(rng, programme, users)
@@ -197,16 +195,18 @@ def _load_staff(rng: random.Random, schools: list[School]) -> None:
     StaffMember.objects.bulk_create(staff)
 
 
-def _load_pupils(rng: random.Random, schools: list[School]) -> None:
+def _load_pupils(rng: random.Random, programme: Programme, schools: list[School]) -> None:
     la_codes = dict(LocalAuthority.objects.values_list("pk", "code"))
     pupils, details = [], []
     for school_index, school in enumerate(schools):
         for serial in range(PUPILS_PER_YEAR_GROUP * 3):
             pupil_upn = _demo_upn(la_codes[school.local_authority_id], 2000 + school_index, serial)
-            pupils.append(Pupil(upn_hash=upn_hash(pupil_upn)))
+            pupil_hash = upn_hash(pupil_upn, programme_id=programme.pk)
+            pupils.append(Pupil(programme=programme, upn_hash=pupil_hash))
             send_draw = rng.random()
             details.append(
                 dict(
+                    programme=programme,
                     academic_year=ACADEMIC_YEAR,
                     school=school,
                     year_group=serial // PUPILS_PER_YEAR_GROUP,

@@ -13,7 +13,6 @@ from ..models import (
     AllocationBand,
     BudgetCategory,
     BudgetLine,
-    ComparisonSchool,
     FocusArea,
     InterventionStrand,
     Kpi,
@@ -21,6 +20,7 @@ from ..models import (
     SpendEntry,
     StrandUptake,
 )
+from ..services import comparison_schools_add
 
 BIG_IDEAS = (
     "Coherence",
@@ -109,9 +109,7 @@ def _load_comparison_schools(rng, programme, authorities) -> None:
         for index, borough in enumerate(COMPARISON_BOROUGHS)
         for n in range(4)
     )
-    ComparisonSchool.objects.bulk_create(
-        ComparisonSchool(programme=programme, school=school) for school in schools
-    )
+    comparison_schools_add(programme=programme, schools=schools, added_by=None, source="demo")
 
 
 WINDOWS = (

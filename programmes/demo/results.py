@@ -34,7 +34,9 @@ def _pupils(rng, programme: Programme, started_cohort_ids, make_upn):
     )
     years = {
         year.pupil.upn_hash: year
-        for year in PupilYear.objects.filter(academic_year=2025).select_related("pupil")
+        for year in PupilYear.objects.filter(
+            academic_year=2025, programme=programme
+        ).select_related("pupil")
     }
     order = {
         school.pk: n
@@ -50,7 +52,7 @@ def _pupils(rng, programme: Programme, started_cohort_ids, make_upn):
             pupils.append((serial, (upn, school.urn, *_details(rng), True, rng.gauss(0, 1))))
         for serial in range(120):
             upn = make_upn(school.local_authority.code, 2000 + order[school.pk], serial)
-            year = years[upn_hash(upn)]
+            year = years[upn_hash(upn, programme_id=programme.pk)]
             pupils.append(
                 (
                     serial,

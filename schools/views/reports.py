@@ -3,7 +3,11 @@ from datetime import date
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.access import may_see_comparison_school, school_visible_or_404
+from accounts.access import (
+    may_see_comparison_school,
+    school_programmes_visible_to,
+    school_visible_or_404,
+)
 from accounts.audit import audit
 from accounts.models import AuditAction
 from evaluation.selectors import school_dashboard_figures
@@ -28,13 +32,16 @@ def governor_report(request, urn: int):
     start, end = _academic_year_start(today), today
     if form.is_bound and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    report = selectors.governor_report(school=school, start=start, end=end)
+    programmes = school_programmes_visible_to(request.user, school)
+    report = selectors.governor_report(school=school, start=start, end=end, programmes=programmes)
     context = {
         "form": form,
         "report": report,
         "year_groups": [YEAR_GROUP_LABELS[n] for n in report.year_groups],
         "evaluation": school_dashboard_figures(
-            school=school, comparison_shown=may_see_comparison_school(request.user, school.pk)
+            school=school,
+            comparison_shown=may_see_comparison_school(request.user, school.pk),
+            programmes=programmes,
         ),
         "charts": True,
     }

@@ -4,8 +4,10 @@ from django.urls import reverse
 
 from accounts.access import (
     can_edit_school_staff,
+    invitations_awaiting,
     may_see_comparison_school,
     require_site_admin,
+    school_programmes_visible_to,
     school_staff_editable_or_404,
     school_visible_or_404,
     schools_assigned_to_sle,
@@ -74,8 +76,9 @@ def my_schools(request):
 
 def school_dashboard(request, urn: int):
     school = school_visible_or_404(request.user, urn)
+    programmes = school_programmes_visible_to(request.user, school)
     current, _ = selectors.staff_of(school=school)
-    enrolments = list(selectors.school_enrolments(school=school))
+    enrolments = list(selectors.school_enrolments(school=school, programmes=programmes))
     context = {
         "school": school,
         "enrolments": enrolments,
@@ -86,8 +89,11 @@ def school_dashboard(request, urn: int):
         ],
         "can_edit_school": scope_of(request.user).is_site_admin,
         "evaluation": school_dashboard_figures(
-            school=school, comparison_shown=may_see_comparison_school(request.user, school.pk)
+            school=school,
+            comparison_shown=may_see_comparison_school(request.user, school.pk),
+            programmes=programmes,
         ),
+        "invitations_awaiting": invitations_awaiting(request.user, school).count(),
         "charts": True,
     }
     return render(request, "schools/dashboard.html", context)

@@ -12,6 +12,13 @@ from .files import pupil_row, results_csv
 
 
 @pytest.fixture
+def media(settings, tmp_path):
+    """MEDIA_ROOT of this test alone: no other test's uploads are in it."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
 def send_file(client, django_capture_on_commit_callbacks):
     """Upload a file through the page, as the signed-in user, and run what it queues."""
 

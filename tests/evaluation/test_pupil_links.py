@@ -12,6 +12,7 @@ from django.db import OperationalError, connection, transaction
 from evaluation import retention, services, staging
 from evaluation.models import AssessmentUpload, Pupil, Result, UploadStatus
 
+from ..factories import ProgrammeFactory
 from ..services import require_postgresql
 from .files import pupil_row, results_csv
 
@@ -59,7 +60,7 @@ def waiting_at_most_300_ms():
 @pytest.mark.django_db(transaction=True)
 def test_no_pupil_is_deleted_while_an_import_is_linking(delete_pupils):
     require_postgresql()
-    orphan = Pupil.objects.create(upn_hash="a" * 64)
+    orphan = Pupil.objects.create(programme=ProgrammeFactory(), upn_hash="a" * 64)
     with (
         held_elsewhere(exclusive=False),
         waiting_at_most_300_ms(),

@@ -21,6 +21,7 @@ from tests.reference import reference_report
 from tests.reference.compare import attainment_key, compare_entries, progress_key
 from tests.reference.generate import programmes
 from tests.reference.model import Programme
+from workgroups.services import work_group_catalogue_ensure
 
 from ..factories import (
     CohortFactory,
@@ -158,6 +159,7 @@ def test_the_uploaded_files_give_the_reference_figures(
 ):
     settings.SUPPRESSION_THRESHOLD = generated.threshold
     with transaction.atomic():  # each example on an empty database
+        work_group_catalogue_ensure()  # a transactional test before this one may have emptied it
         described, windows = _in_database(generated)
         lead = UserFactory()
         give_role(lead, Role.HUB_LEAD, programme=windows[described.windows[0].slug].programme)

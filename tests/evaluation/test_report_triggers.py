@@ -50,14 +50,22 @@ def _admin_form(instance, **changes) -> dict:
     return {**fields, **changes}
 
 
+def _accept(client, world, programme, school) -> None:
+    """A hub lead's invitation enrols a school once accepted (here by a site admin)."""
+    client.force_login(world.admin)
+    invitation = programme.invitations.get(school=school)
+    client.post(reverse("invitations:answer", args=[invitation.pk]), {"answer": "accept"})
+
+
 def test_enrolling_schools_recomputes_the_report(client, world, reported, recomputed):
     newcomer = SchoolFactory()
+    client.post(
+        reverse("programmes:enrol", args=[reported.slug]),
+        {"cohort": world.cohort.pk, "schools": str(newcomer.urn), "allocation": "uniform",
+         "sle_days": "2"},
+    )  # fmt: skip
     with recomputed(reported):
-        client.post(
-            reverse("programmes:enrol", args=[reported.slug]),
-            {"cohort": world.cohort.pk, "schools": str(newcomer.urn), "allocation": "uniform",
-             "sle_days": "2"},
-        )  # fmt: skip
+        _accept(client, world, reported, newcomer)
     assert reported.enrolments.filter(school=newcomer).exists()
 
 
@@ -84,10 +92,11 @@ def test_an_allocation_change_alone_leaves_the_report_as_it_is(client, world, re
     assert reported.data_version == version
 
 
-def test_adding_a_comparison_school_recomputes_the_report(client, reported, recomputed):
+def test_adding_a_comparison_school_recomputes_the_report(client, world, reported, recomputed):
     school = SchoolFactory()
+    client.post(reverse("programmes:comparison", args=[reported.slug]), {"schools": school.urn})
     with recomputed(reported):
-        client.post(reverse("programmes:comparison", args=[reported.slug]), {"schools": school.urn})
+        _accept(client, world, reported, school)
     assert reported.comparison_schools.filter(school=school).exists()
 
 

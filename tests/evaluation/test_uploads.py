@@ -1,7 +1,9 @@
+import hmac
 import logging
 from decimal import Decimal
 
 from django.apps import apps
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
@@ -9,6 +11,8 @@ from evaluation.models import Pupil, PupilYear, Result, UploadStatus
 from evaluation.pseudonym import upn_hash
 
 from .files import make_upn, pupil_row, results_csv, results_xlsx
+
+KEY = settings.PUPIL_KEY_SECRET.encode()
 
 
 def _results() -> dict:
@@ -46,8 +50,12 @@ def test_it_checks_previews_and_imports_a_file(client, world, window, school_c, 
     assert upload.imported_by == world.hub_lead
     assert "Imported" in page
     assert "6 new results" in page
-    assert _results()[(upn_hash(make_upn(1)), "baseline")] == (Decimal("96.0"), "")
-    year = PupilYear.objects.get(pupil__upn_hash=upn_hash(make_upn(0)))
+    programme = world.programme.pk
+    assert _results()[(upn_hash(make_upn(1), programme_id=programme), "baseline")] == (
+        Decimal("96.0"),
+        "",
+    )
+    year = PupilYear.objects.get(pupil__upn_hash=upn_hash(make_upn(0), programme_id=programme))
     assert (year.academic_year, year.school, year.year_group) == (2025, world.school_a, 2)
     assert (year.disadvantaged, year.send, year.eal, year.gender) == (True, "K", False, "M")
 
@@ -94,7 +102,8 @@ def test_it_updates_what_a_corrected_file_changes(client, world, window, school_
         "unchanged": 4,
     }
     act(corrected, "confirm")
-    assert _results()[(upn_hash(make_upn(1)), "baseline")] == (Decimal("111.0"), "")
+    pupil = upn_hash(make_upn(1), programme_id=world.programme.pk)
+    assert _results()[(pupil, "baseline")] == (Decimal("111.0"), "")
     assert Result.objects.count() == 7
 
 
@@ -116,7 +125,9 @@ def test_it_rolls_an_upload_back_whole(client, world, window, school_c, send_fil
     act(second, "rollback")
     assert second.status == UploadStatus.ROLLED_BACK
     assert (_results(), list(PupilYear.objects.order_by("pk").values_list())) == before
-    assert not Pupil.objects.filter(upn_hash=upn_hash(make_upn(99))).exists()
+    assert not Pupil.objects.filter(
+        upn_hash=upn_hash(make_upn(99), programme_id=world.programme.pk)
+    ).exists()
     act(first, "rollback")
     assert Result.objects.count() == 0
     assert Pupil.objects.count() == 0
@@ -192,7 +203,10 @@ def test_no_upn_or_name_reaches_the_database_or_the_logs(
                 for v in values
             )
     dump = "\n".join(stored)
-    assert upn_hash(make_upn(1)) in dump  # the search itself works
+    assert upn_hash(make_upn(1), programme_id=world.programme.pk) in dump  # the search works
+    # Nor the UPN's own keyed hash, the same in every programme: pupils cannot be linked
+    # across programmes from the database.
+    secrets += [hmac.new(KEY, make_upn(n).encode(), "sha256").hexdigest() for n in range(6)]
     for secret in secrets:
         assert secret not in dump
         assert secret not in caplog.text

@@ -11,12 +11,15 @@ from .files import make_upn
 
 URN, OTHER_URN = 100001, 100002
 SCHOOLS = {URN: 11, OTHER_URN: 22}
+PROGRAMME = 7
 
 
 def _check(rows, header=None, *, only_school_id=None, window=None):
     header = header or ["UPN", "URN", "Year group", "Disadvantaged", "SEND", "Score"]
     validator = ResultsValidator(
-        window=window or AssessmentWindow(), schools=SCHOOLS, only_school_id=only_school_id
+        window=window or AssessmentWindow(programme_id=PROGRAMME),
+        schools=SCHOOLS,
+        only_school_id=only_school_id,
     )
     clean = list(validator.clean([header, *rows]))
     errors = [(e.row, e.column, e.value, e.reason) for e in validator.shown_errors]
@@ -33,7 +36,7 @@ def test_it_turns_a_good_row_into_a_pseudonymised_clean_row():
     clean, errors = _check([_row(pp="Yes", send="k", score="104.0")])
     assert errors == []
     (row,) = clean
-    assert row.upn_hash == upn_hash(make_upn(1))
+    assert row.upn_hash == upn_hash(make_upn(1), programme_id=PROGRAMME)
     assert make_upn(1) not in row
     assert (row.row, row.school_id, row.year_group, row.disadvantaged, row.send) == (
         2,
@@ -108,7 +111,7 @@ def test_it_accepts_a_upn_with_spaces_or_in_lower_case():
     upn = make_upn(7)
     clean, errors = _check([_row(upn=f" {upn[:4]} {upn[4:].lower()} ")])
     assert errors == []
-    assert clean[0].upn_hash == upn_hash(upn)
+    assert clean[0].upn_hash == upn_hash(upn, programme_id=PROGRAMME)
 
 
 def test_it_names_a_pupil_who_appears_twice():
@@ -189,7 +192,7 @@ def test_it_explains_each_bad_value(column, text, reason):
 
 
 def test_it_uses_the_windows_own_scale():
-    window = AssessmentWindow(scale_min=Decimal(69), scale_max=Decimal(141))
+    window = AssessmentWindow(programme_id=PROGRAMME, scale_min=Decimal(69), scale_max=Decimal(141))
     clean, errors = _check([_row(score="70"), _row(upn=make_upn(2), score="141")], window=window)
     assert errors == []
     assert [row.score for row in clean] == [70, 141]
@@ -249,7 +252,7 @@ def test_it_reports_a_misaligned_row_in_its_place_without_reading_any_of_it(monk
         [],
         _row(upn=make_upn(3)),
     ]
-    validator = ResultsValidator(window=AssessmentWindow(), schools=SCHOOLS)
+    validator = ResultsValidator(window=AssessmentWindow(programme_id=PROGRAMME), schools=SCHOOLS)
     header = ["UPN", "URN", "Year group", "Disadvantaged", "SEND", "Score"]
     clean = list(validator.clean([header, *rows]))
     errors = [(e.row, e.column, e.value, e.reason) for e in validator.shown_errors]
@@ -276,7 +279,7 @@ def test_it_refuses_digits_that_are_not_ascii_without_failing(urn, upn):
 
 
 def test_it_reports_every_error_but_keeps_only_the_first_in_memory():
-    validator = ResultsValidator(window=AssessmentWindow(), schools=SCHOOLS)
+    validator = ResultsValidator(window=AssessmentWindow(programme_id=PROGRAMME), schools=SCHOOLS)
     rows = [[make_upn(n), str(URN), "2", "N", "", "1"] for n in range(1200)]
     assert list(validator.clean([["UPN", "URN", "Year", "PP", "SEND", "Score"], *rows])) == []
     assert validator.error_count == 1200

@@ -4,7 +4,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from accounts.models import AuditAction, AuditEvent
 from evaluation.models import AssessmentWindow
+from programmes import services
 from programmes.models import Cohort, ComparisonSchool, Enrolment, Programme
 from tests.factories import SchoolFactory
 
@@ -170,3 +172,25 @@ def test_it_leaves_a_half_valid_file_unwritten(tmp_path, schools):
     _, err = _load(tmp_path, spec)
     assert "assessment_windows[1]" in err
     assert _snapshot() == ([], [], [], [], [])
+
+
+def test_it_enrols_at_once_and_records_each_enrolment_in_the_audit_log(tmp_path, schools):
+    _load(tmp_path, _spec())
+    enrolled = AuditEvent.objects.filter(action=AuditAction.SCHOOL_ENROLLED)
+    assert sorted(enrolled.values_list("school__urn", flat=True)) == [300001, 300002, 300003]
+    assert {(e.actor_name, e.details["source"]) for e in enrolled} == {("system", "load_programme")}
+    assert AuditEvent.objects.get(action=AuditAction.COMPARISON_ADDED).school.urn == 300004
+    _load(tmp_path, _spec())
+    assert AuditEvent.objects.count() == 4  # loaded again: nothing enrolled, nothing recorded
+
+
+def test_it_leaves_a_school_with_an_invitation_awaiting_its_answer_to_answer(tmp_path, schools):
+    _load(tmp_path, _spec())
+    programme = Programme.objects.get()
+    services.comparison_invitations_send(programme=programme, schools=[schools[4]], invited_by=None)
+    spec = _spec()
+    spec["cohorts"][0]["schools"].append(300005)
+    _, err = _load(tmp_path, spec)
+    assert "URN 300005 has an invitation to this programme awaiting its answer." in err
+    assert "Nothing was changed" in err
+    assert not Enrolment.objects.filter(school__urn=300005).exists()

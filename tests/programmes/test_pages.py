@@ -8,7 +8,14 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from programmes.models import AllocationBand, ComparisonSchool, Enrolment, Kpi, SpendEntry
+from programmes.models import (
+    AllocationBand,
+    ComparisonSchool,
+    Enrolment,
+    EnrolmentInvitation,
+    Kpi,
+    SpendEntry,
+)
 from tests.factories import (
     BudgetLineFactory,
     EnrolmentFactory,
@@ -124,13 +131,17 @@ def test_it_records_a_kpi_and_its_achieved_value(client, world):
     assert "65%" in page
 
 
-def test_it_bulk_enrols_pasted_urns_scaled_by_size(client, world):
+@pytest.mark.parametrize(
+    ("persona", "made"), [("hub_lead", EnrolmentInvitation), ("admin", Enrolment)]
+)
+def test_it_bulk_invites_pasted_urns_scaled_by_size(client, world, persona, made):
+    """A hub lead invites (the schools accept); a site admin enrols at once."""
     AllocationBand.objects.create(
         programme=world.programme, up_to_pupils=250, sle_days=3, funding=1
     )
     AllocationBand.objects.create(programme=world.programme, sle_days=5, funding=2)
     small, large = SchoolFactory(number_on_roll=200), SchoolFactory(number_on_roll=600)
-    client.force_login(world.hub_lead)
+    client.force_login(getattr(world, persona))
     response = client.post(
         _url(world, "programmes:enrol"),
         {
@@ -140,11 +151,9 @@ def test_it_bulk_enrols_pasted_urns_scaled_by_size(client, world):
         },
     )
     assert response["Location"] == _url(world, "programmes:enrolments")
-    assert dict(Enrolment.objects.values_list("school", "sle_days_allocated")) == {
-        world.school_a.pk: Decimal(4),
-        small.pk: 3,
-        large.pk: 5,
-    }
+    offers = made.objects.exclude(school=world.school_a).values_list("school", "sle_days_allocated")
+    assert dict(offers) == {small.pk: 3, large.pk: 5}
+    assert Enrolment.objects.count() == (1 if made is EnrolmentInvitation else 3)
 
 
 def test_it_names_unknown_or_enrolled_urns_and_enrols_none(client, world):
@@ -161,6 +170,7 @@ def test_it_names_unknown_or_enrolled_urns_and_enrols_none(client, world):
     ).content.decode()
     assert f"URN {world.school_a.urn} is already enrolled in this programme." in page
     assert not Enrolment.objects.filter(school=newcomer).exists()
+    assert not EnrolmentInvitation.objects.exists()
 
 
 def test_it_exports_the_schools_as_csv_safe_for_spreadsheets(client, world):
@@ -180,11 +190,14 @@ def test_it_exports_the_schools_as_csv_safe_for_spreadsheets(client, world):
 
 
 def test_it_adds_and_removes_comparison_schools(client, world):
+    """A site admin adds them at once; a hub lead invites them (tests/programmes/
+    test_invitations.py), and removes them."""
     other = SchoolFactory()
-    client.force_login(world.hub_lead)
+    client.force_login(world.admin)
     url = _url(world, "programmes:comparison")
     client.post(url, {"schools": str(other.urn)})
     assert list(world.programme.comparison_schools.values_list("school", flat=True)) == [other.pk]
+    client.force_login(world.hub_lead)
     page = client.post(url, {"schools": str(world.school_a.urn)}).content.decode()
     assert "is enrolled in the programme, so it cannot compare" in page
     client.post(_url(world, "programmes:comparison_remove", urn=other.urn))

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.models import Role, RoleAssignment
+from accounts.models import AuditAction, AuditEvent, Role, RoleAssignment
 from programmes import services
 from programmes.models import AllocationBand, ComparisonSchool, Enrolment, StrandUptake
 from tests.factories import (
@@ -14,6 +14,8 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+BY_SITE = {"enrolled_by": None, "source": "test"}
+ADDED = {"added_by": None, "source": "test"}
 
 
 def test_it_makes_whoever_creates_a_programme_its_hub_lead():
@@ -45,7 +47,10 @@ def test_it_enrols_schools_with_one_uniform_offer():
     cohort = CohortFactory()
     schools = SchoolFactory.create_batch(3)
     allocation = services.Allocation(sle_days=Decimal("4.5"), funding=Decimal("2000"))
-    assert services.schools_enrol(cohort=cohort, schools=schools, allocation=allocation) == 3
+    assert (
+        services.schools_enrol(cohort=cohort, schools=schools, allocation=allocation, **BY_SITE)
+        == 3
+    )
     assert set(
         Enrolment.objects.values_list(
             "programme", "cohort", "sle_days_allocated", "funding_allocated"
@@ -63,7 +68,10 @@ def test_it_scales_the_offer_by_school_size():
     rolls = {"tiny": 90, "edge": 209, "middle": 210, "large": 900, "unknown": None}
     schools = {name: SchoolFactory(number_on_roll=roll) for name, roll in rolls.items()}
     services.schools_enrol(
-        cohort=cohort, schools=list(schools.values()), allocation=services.Allocation(by_size=True)
+        cohort=cohort,
+        schools=list(schools.values()),
+        allocation=services.Allocation(by_size=True),
+        **BY_SITE,
     )
     days = dict(Enrolment.objects.values_list("school_id", "sle_days_allocated"))
     assert {name: days[school.pk] for name, school in schools.items()} == {
@@ -85,7 +93,7 @@ def test_it_gives_the_largest_band_when_no_band_is_open_ended():
     )
     school = SchoolFactory(number_on_roll=1000)
     services.schools_enrol(
-        cohort=cohort, schools=[school], allocation=services.Allocation(by_size=True)
+        cohort=cohort, schools=[school], allocation=services.Allocation(by_size=True), **BY_SITE
     )
     assert Enrolment.objects.get().sle_days_allocated == 5
 
@@ -96,6 +104,7 @@ def test_it_asks_for_bands_before_allocating_by_size():
             cohort=CohortFactory(),
             schools=[SchoolFactory()],
             allocation=services.Allocation(by_size=True),
+            **BY_SITE,
         )
 
 
@@ -110,6 +119,7 @@ def test_it_enrols_nobody_when_one_school_is_already_in_the_programme():
             cohort=other_cohort,
             schools=[newcomer, existing.school, comparison],
             allocation=services.Allocation(sle_days=Decimal(1)),
+            **BY_SITE,
         )
     assert sorted(error.value.messages) == sorted(
         [
@@ -124,7 +134,10 @@ def test_it_enrols_a_school_in_several_programmes():
     school = SchoolFactory()
     for _ in range(2):
         services.schools_enrol(
-            cohort=CohortFactory(), schools=[school], allocation=services.Allocation(sle_days=1)
+            cohort=CohortFactory(),
+            schools=[school],
+            allocation=services.Allocation(sle_days=1),
+            **BY_SITE,
         )
     assert school.enrolments.count() == 2
 
@@ -143,10 +156,10 @@ def test_it_adds_comparison_schools_once_and_never_enrolled_ones():
     enrolment = EnrolmentFactory()
     programme = enrolment.programme
     a, b = SchoolFactory(), SchoolFactory()
-    assert services.comparison_schools_add(programme=programme, schools=[a, b]) == 2
-    assert services.comparison_schools_add(programme=programme, schools=[a]) == 0
+    assert services.comparison_schools_add(programme=programme, schools=[a, b], **ADDED) == 2
+    assert services.comparison_schools_add(programme=programme, schools=[a], **ADDED) == 0
     with pytest.raises(ValidationError, match="enrolled in the programme"):
-        services.comparison_schools_add(programme=programme, schools=[enrolment.school])
+        services.comparison_schools_add(programme=programme, schools=[enrolment.school], **ADDED)
     assert programme.comparison_schools.count() == 2
 
 
@@ -167,3 +180,34 @@ def test_it_replaces_a_strands_uptake():
     assert set(StrandUptake.objects.values_list("school_id", "continued_after_programme")) == {
         (second.school_id, True)
     }
+
+
+def test_it_records_each_enrolment_and_un_enrolment_in_the_audit_log():
+    cohort = CohortFactory()
+    a, b = SchoolFactory.create_batch(2)
+    allocation = services.Allocation(sle_days=Decimal(2))
+    services.schools_enrol(cohort=cohort, schools=[a, b], allocation=allocation, **BY_SITE)
+    enrolled = AuditEvent.objects.filter(action=AuditAction.SCHOOL_ENROLLED)
+    assert sorted(enrolled.values_list("school", "actor_name", "programme")) == [
+        (a.pk, "system", cohort.programme_id),
+        (b.pk, "system", cohort.programme_id),
+    ]
+    admin = UserFactory()
+    services.enrolment_remove(enrolment=a.enrolments.get(), removed_by=admin)
+    removed = AuditEvent.objects.get(action=AuditAction.SCHOOL_UNENROLLED)
+    assert (removed.actor, removed.school, removed.programme) == (admin, a, cohort.programme)
+
+
+def test_it_leaves_a_school_invited_to_answer_for_itself():
+    enrolment = EnrolmentFactory()
+    invited = SchoolFactory()
+    services.comparison_invitations_send(
+        programme=enrolment.programme, schools=[invited], invited_by=UserFactory()
+    )
+    allocation = services.Allocation(sle_days=Decimal(1))
+    with pytest.raises(ValidationError, match="awaiting its answer"):
+        services.schools_enrol(
+            cohort=enrolment.cohort, schools=[invited], allocation=allocation, **BY_SITE
+        )
+    with pytest.raises(ValidationError, match="awaiting its answer"):
+        services.comparison_schools_add(programme=enrolment.programme, schools=[invited], **ADDED)

@@ -207,7 +207,8 @@ def test_coverage_shows_year_groups_visited_and_days_used(client, world):
     from evaluation.models import Pupil, PupilYear
 
     PupilYear.objects.create(
-        pupil=Pupil.objects.create(upn_hash="x" * 64),
+        pupil=Pupil.objects.create(programme=world.programme, upn_hash="x" * 64),
+        programme=world.programme,
         academic_year=2025,
         school=world.school_a,
         year_group=0,

@@ -9,7 +9,9 @@ from programmes.programme_file import ProgrammeFileInvalid, read_programme_file
 class Command(BaseCommand):
     help = (
         "Create or update a programme, its cohorts, schools, comparison schools and assessment "
-        "windows from a JSON file (format in the README). All or nothing, and idempotent."
+        "windows from a JSON file (format in the README). All or nothing, and idempotent. "
+        "A site admin's command: the schools listed are enrolled (or compared with) at once, "
+        "with no invitation, each recorded in the audit log."
     )
 
     def add_arguments(self, parser):
