@@ -199,15 +199,16 @@ def enrolment_update(*, enrolment: Enrolment, **fields) -> Enrolment:
 def enrolment_remove(*, enrolment: Enrolment, removed_by) -> None:
     """Un-enrol a school (the data admin does): its pupils leave the programme's report, and
     its pages the programme's hub leads."""
-    enrolment.delete()
-    audit(
-        removed_by,
-        AuditAction.SCHOOL_UNENROLLED,
-        _in_programme(enrolment.school, enrolment.programme),
-        programme=enrolment.programme,
-        school=enrolment.school,
-    )
-    programme_data_changed(programme_id=enrolment.programme_id)
+    _school_leaves(enrolment, removed_by=removed_by, action=AuditAction.SCHOOL_UNENROLLED)
+
+
+def _school_leaves(joined, *, removed_by, action, comparison: bool = False) -> None:
+    """An enrolment or comparison deleted, recorded in the audit log, and the programme's
+    report marked out of date."""
+    joined.delete()
+    where = _in_programme(joined.school, joined.programme, comparison=comparison)
+    audit(removed_by, action, where, programme=joined.programme, school=joined.school)
+    programme_data_changed(programme_id=joined.programme_id)
 
 
 @transaction.atomic
@@ -240,15 +241,9 @@ def comparison_schools_add(
 
 @transaction.atomic
 def comparison_school_remove(*, comparison: ComparisonSchool, removed_by) -> None:
-    comparison.delete()
-    audit(
-        removed_by,
-        AuditAction.COMPARISON_REMOVED,
-        _in_programme(comparison.school, comparison.programme, comparison=True),
-        programme=comparison.programme,
-        school=comparison.school,
+    _school_leaves(
+        comparison, removed_by=removed_by, action=AuditAction.COMPARISON_REMOVED, comparison=True
     )
-    programme_data_changed(programme_id=comparison.programme_id)
 
 
 @transaction.atomic
