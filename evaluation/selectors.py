@@ -341,8 +341,6 @@ def school_dashboard_figures(
     latest assessment by year group, its progress since the first, and a chart. Where the
     report has it as a comparison school, only for readers `comparison_shown` (its own people
     and site admins): others see comparison schools only as a group."""
-    # Flagged, enrolment access: the school's pages pass `programmes`, scoped to the reader
-    # (a hub lead sees only their programmes' figures of a school); this read every one.
     result = []
     for programme in programmes:
         status = report_status(programme=programme)

@@ -2,15 +2,15 @@
 school entry says whether the school was a comparison school), never from today's list."""
 
 import io
-from datetime import date
 
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from evaluation.models import AssessmentWindow, ReportEntry, ReportSnapshot
+from evaluation.models import ReportEntry
 from programmes.models import ComparisonSchool
 from tests.factories import ProgrammeFactory
 from tests.pdfs import pdf_html
+from tests.stored_reports import stored_school_report
 
 
 def _text(client, url: str) -> str:
@@ -82,20 +82,7 @@ def test_a_schools_figures_as_a_comparison_school_elsewhere_are_for_its_own_peop
     lead sees school A's figures in their own programme only."""
     other = ProgrammeFactory(name="Another Programme")
     ComparisonSchool.objects.create(programme=other, school=world.school_a)
-    AssessmentWindow.objects.create(
-        programme=other, slug="start", name="Start", kind="baseline", date=date(2025, 9, 22)
-    )
-    snapshot = ReportSnapshot.objects.create(programme=other, data_version=0, threshold=5)
-    ReportEntry.objects.create(
-        snapshot=snapshot, kind="attainment", scope_type="school", scope_id=world.school_a.pk,
-        year_group=None, window="start",
-        figures={"scope": {"type": "school", "id": world.school_a.pk, "name": world.school_a.name,
-                           "comparison": True},
-                 "year_group": None, "window": "start",
-                 "groups": {"all": {"n": 30, "pct_expected": 61.5}, "disadvantaged": {},
-                            "other": {}},
-                 "gap": {"disadvantaged": {}, "send": {}}},
-    )  # fmt: skip
+    stored_school_report(other, world.school_a, comparison=True)
     url = reverse("schools:dashboard", args=[world.school_a.urn])
     page = _text(client, url)  # the hub lead
     assert f"Attainment and gaps: {reported.name}" in page

@@ -2,15 +2,12 @@
 the school joins when its headteacher (or a site admin) accepts. School B, here, is in another
 programme (Q) with figures of its own; the hub lead leads world.programme (P)."""
 
-from datetime import date
-
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditAction, AuditEvent, Role
-from evaluation.models import AssessmentWindow, ReportEntry, ReportSnapshot
 from programmes import services
 from programmes.models import (
     ComparisonSchool,
@@ -27,6 +24,7 @@ from tests.factories import (
     give_role,
 )
 from tests.queries import queries_for
+from tests.stored_reports import stored_school_report
 
 
 @pytest.fixture
@@ -34,20 +32,7 @@ def other_programme(world):
     """Programme Q: school B takes part, with a visit and a report of its own."""
     enrolment = EnrolmentFactory(school=world.school_b, cohort__programme__name="Quadrant Maths")
     programme = enrolment.programme
-    AssessmentWindow.objects.create(
-        programme=programme, slug="start", name="Start", kind="baseline", date=date(2025, 9, 22)
-    )
-    snapshot = ReportSnapshot.objects.create(programme=programme, data_version=0, threshold=5)
-    ReportEntry.objects.create(
-        snapshot=snapshot, kind="attainment", scope_type="school", scope_id=world.school_b.pk,
-        year_group=None, window="start",
-        figures={"scope": {"type": "school", "id": world.school_b.pk, "name": world.school_b.name,
-                           "comparison": False},
-                 "year_group": None, "window": "start",
-                 "groups": {"all": {"n": 30, "pct_expected": 61.5}, "disadvantaged": {},
-                            "other": {}},
-                 "gap": {"disadvantaged": {}, "send": {}}},
-    )  # fmt: skip
+    stored_school_report(programme, world.school_b, comparison=False)
     RecordOfVisitFactory(programme=programme, school=world.school_b, strengths="Q's own visit")
     StaffMemberFactory(school=world.school_b, full_name="Bea Staff")
     world.school_b.actions.create(description="Q's own action")
