@@ -38,6 +38,8 @@ format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Speed and memory on PostgreSQL (BENCH_DATABASE_URL, BENCH_ROWS): see bench/run.py.
+# Speed and memory on PostgreSQL (BENCH_DATABASE_URL, BENCH_ROWS): see bench/run.py; then
+# a real worker's peak memory on files made to cost it (bench/hostile_files.py).
 bench: $(INSTALLED)
 	DJANGO_SETTINGS_MODULE=mathsprog.settings.base DEBUG=false $(BIN)/python -m bench.run
+	DJANGO_SETTINGS_MODULE=mathsprog.settings.base DEBUG=false $(BIN)/python -m bench.hostile_files

@@ -3,6 +3,7 @@ through these scoped querysets and the `*_or_404` helpers, never through a bare 
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -170,6 +171,23 @@ def require_invitation_answerer(user) -> None:
 def require_site_admin(user) -> None:
     """Site-admin pages are hidden (404), not refused, from everyone else."""
     if not scope_of(user).is_site_admin:
+        raise Http404("No such page.")
+
+
+def must_use_two_factor(user) -> bool:
+    """Site admins and hub leads reach every school's, or a whole programme's, pupil data: a
+    password alone is not enough for them (nor, with TWO_FACTOR_REQUIRED_FOR_ALL, for anyone)."""
+    if not user.is_authenticated:
+        return False
+    scope = scope_of(user)
+    return (
+        settings.TWO_FACTOR_REQUIRED_FOR_ALL or scope.is_site_admin or bool(scope.led_programme_ids)
+    )
+
+
+def require_two_factor_optional(user) -> None:
+    """Turning two-factor sign-in off is only for those who may do without it."""
+    if must_use_two_factor(user):
         raise Http404("No such page.")
 
 

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib.auth import forms as auth_forms
 
 from .signin import normalise_email
@@ -7,3 +8,38 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     def clean_email(self) -> str:
         # One spelling, so that each address is counted once by the rate limit.
         return normalise_email(self.cleaned_data["email"])
+
+
+class TwoFactorCodeForm(forms.Form):
+    """A code from an authenticator app (or, where `recovery` is allowed, a recovery code)."""
+
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, recovery: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if recovery:
+            field = self.fields["code"]
+            field.label = "Code from your authenticator app, or a recovery code"
+            field.help_text = "Six digits from the app, or one of your eight-character codes."
+            # Recovery codes have letters: a numeric keypad would hide them.
+            field.widget.attrs["inputmode"] = "text"
+
+    def clean_code(self) -> str:
+        # Typed as shown, in groups or with a capital: compared in the one spelling stored.
+        return "".join(self.cleaned_data["code"].split()).replace("-", "").lower()
+
+
+class TwoFactorSearchForm(forms.Form):
+    search = forms.CharField(label="Name or e-mail address", required=False)
+
+
+class TwoFactorResetForm(forms.Form):
+    user = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+
+    def __init__(self, *args, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = users

@@ -173,11 +173,18 @@ class AuditAction(models.TextChoices):
     SCHOOL_UNENROLLED = "school_unenrolled", "Un-enrolled a school from a programme"
     COMPARISON_ADDED = "comparison_added", "Added a comparison school"
     COMPARISON_REMOVED = "comparison_removed", "Removed a comparison school"
+    TWO_FACTOR_SET_UP = "two_factor_set_up", "Set up two-factor sign-in"
+    TWO_FACTOR_VERIFIED = "two_factor_verified", "Signed in with an authenticator code"
+    TWO_FACTOR_RECOVERY_USED = "two_factor_recovery_used", "Signed in with a recovery code"
+    TWO_FACTOR_CODES_RENEWED = "two_factor_codes_renewed", "Made new recovery codes"
+    TWO_FACTOR_DISABLED = "two_factor_disabled", "Turned off two-factor sign-in"
+    TWO_FACTOR_RESET = "two_factor_reset", "Reset someone's two-factor sign-in"
 
 
 class AuditEvent(models.Model):
-    """Who did what to pupil data, records of visit or a school's part in a programme, and
-    when. Kept when the person's account is deleted: their name stays on the event."""
+    """Who did what to pupil data, records of visit, a school's part in a programme or
+    someone's two-factor sign-in, and when. Kept when the person's account is deleted: their
+    name stays on the event."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

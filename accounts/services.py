@@ -1,11 +1,16 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import RequestCount
+from .audit import audit
+from .models import AuditAction, RequestCount
 from .signin import normalise_email
 
 PASSWORD_RESET_WINDOW = timedelta(hours=1)
@@ -56,3 +61,120 @@ def password_reset_allow(*, email: str, client_address: str | None) -> bool:
         count.count += 1
         count.save(update_fields=["since", "count"])
     return True
+
+
+def _subject(user) -> str:
+    return f"Two-factor sign-in of {user.email}"
+
+
+def _replace_recovery_codes(user) -> list[str]:
+    # One device holds them all, kept across renewals so that its throttle is kept too.
+    device, _ = StaticDevice.objects.get_or_create(user=user, defaults={"name": "Recovery codes"})
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(settings.TWO_FACTOR_RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def _try_code(device, code: str) -> tuple[bool, datetime | None]:
+    """Check a code on a device locked for update, through django-otp's own throttle: after
+    each wrong code the next is refused for twice as long (1 s, 2 s, 4 s...). Says whether it
+    was right, or until when no code is tried."""
+    allowed, refusal = device.verify_is_allowed()
+    if not allowed:
+        return False, refusal.get("locked_until")
+    return device.verify_token(code), None
+
+
+def _wrong_code(locked_until: datetime | None) -> ValidationError:
+    if locked_until is None:
+        return ValidationError("That code is not right. Check it and try again.")
+    at = timezone.localtime(locked_until)
+    return ValidationError(f"Too many wrong codes: wait until {at:%H:%M:%S}, then try again.")
+
+
+def two_factor_device_start(*, user) -> TOTPDevice:
+    """The authenticator app being set up: one, kept until confirmed, so that reloading the
+    page shows the same QR code."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+@transaction.atomic
+def _confirm(*, device: TOTPDevice, code: str) -> tuple[list[str] | None, datetime | None]:
+    device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+    right, locked_until = _try_code(device, code)
+    if not right:
+        return None, locked_until
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
+    codes = _replace_recovery_codes(device.user)
+    audit(device.user, AuditAction.TWO_FACTOR_SET_UP, _subject(device.user))
+    return codes, None
+
+
+def two_factor_device_confirm(*, device: TOTPDevice, code: str) -> list[str]:
+    """Confirm an app by a code it shows; give the person their recovery codes."""
+    # The wrong code's count is committed before the refusal is raised.
+    codes, locked_until = _confirm(device=device, code=code)
+    if codes is None:
+        raise _wrong_code(locked_until)
+    return codes
+
+
+@transaction.atomic
+def _verify(*, user, code: str) -> tuple[Device | None, datetime | None]:
+    # Six digits are the app's; anything else is a recovery code (eight letters and digits).
+    app = len(code) == 6 and code.isdigit()
+    model = TOTPDevice if app else StaticDevice
+    device = model.objects.devices_for_user(user, confirmed=True).select_for_update().first()
+    if device is None:
+        return None, None
+    right, locked_until = _try_code(device, code)
+    if not right:
+        return None, locked_until
+    if app:
+        audit(user, AuditAction.TWO_FACTOR_VERIFIED, _subject(user))
+    else:
+        left = device.token_set.count()
+        audit(user, AuditAction.TWO_FACTOR_RECOVERY_USED, _subject(user), codes_left=left)
+    return device, None
+
+
+def two_factor_verify(*, user, code: str) -> Device:
+    """The device that accepts a code from the person's app, or one of their recovery codes
+    (used up by this). Refuses a wrong code, and any code while the throttle holds."""
+    device, locked_until = _verify(user=user, code=code)
+    if device is None:
+        raise _wrong_code(locked_until)
+    return device
+
+
+@transaction.atomic
+def two_factor_recovery_codes_renew(*, user) -> list[str]:
+    """New recovery codes; the old ones stop working."""
+    codes = _replace_recovery_codes(user)
+    audit(user, AuditAction.TWO_FACTOR_CODES_RENEWED, _subject(user))
+    return codes
+
+
+def _delete_devices(user) -> int:
+    deleted = TOTPDevice.objects.filter(user=user).delete()[0]
+    return deleted + StaticDevice.objects.filter(user=user).delete()[0]
+
+
+@transaction.atomic
+def two_factor_disable(*, user) -> None:
+    """Turn off two-factor sign-in (only for those who may do without it: see access)."""
+    _delete_devices(user)
+    audit(user, AuditAction.TWO_FACTOR_DISABLED, _subject(user))
+
+
+@transaction.atomic
+def two_factor_reset(*, actor, user) -> None:
+    """A site admin clears a person's app and recovery codes (a lost phone). Their signed-in
+    sessions stop counting as verified at once; those who must use two-factor sign-in set it
+    up again before any other page."""
+    deleted = _delete_devices(user)
+    audit(actor, AuditAction.TWO_FACTOR_RESET, _subject(user), devices_deleted=deleted)

@@ -8,9 +8,12 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.dispatch import receiver
 
+from mathsprog.queueing import enqueue_on_commit
+from programmes import services as programmes_services
 from programmes.models import Programme
 from programmes.signals import programme_data_changed
 
+from . import reports
 from .models import ReportFailure, ReportSnapshot
 from .tasks import compute_report
 
@@ -24,8 +27,34 @@ def _programme_data_changed(sender, *, programme_id: int, **kwargs) -> None:
 
 def report_queue(*, programme_id: int) -> None:
     """A worker computes the programme's report once the transaction that changed its data
-    commits (it would not see the change before)."""
-    transaction.on_commit(lambda: compute_report.delay(programme_id))
+    commits (it would not see the change before). If the task queue does not answer, the
+    report is recorded as failed after no attempt: its pages say so and offer a retry, and
+    the next worker to start queues it again."""
+    enqueue_on_commit(
+        compute_report,
+        programme_id,
+        on_failure=lambda error: reports.report_failure_record(
+            programme_id=programme_id, error=error, attempts=0
+        ),
+    )
+
+
+def reports_unqueued_queue() -> list[int]:
+    """Queue again the reports that could not be queued; the ids of their programmes."""
+    unqueued = ReportFailure.objects.filter(attempts=0)
+    programme_ids = list(unqueued.values_list("programme_id", flat=True))
+    unqueued.filter(programme_id__in=programme_ids).delete()
+    for programme_id in programme_ids:
+        report_queue(programme_id=programme_id)
+    return programme_ids
+
+
+def report_recompute(*, programme: Programme) -> bool:
+    """Compute the programme's report again, as a new data version (a hub lead asks, from
+    the programme's page). Whether it was queued."""
+    with transaction.atomic():
+        programmes_services.programme_data_changed(programme_id=programme.pk)
+    return not ReportFailure.objects.filter(programme=programme, attempts=0).exists()
 
 
 @transaction.atomic
@@ -53,11 +82,15 @@ def reports_of_another_threshold_queue() -> list[int]:
 @worker_ready.connect(dispatch_uid="evaluation.worker_ready")
 def _worker_ready(sender=None, **kwargs) -> None:
     """A changed SUPPRESSION_THRESHOLD reaches the workers as they restart with it: each then
-    queues the reports it has made out of date (a second worker's tasks find them done)."""
+    queues the reports it has made out of date (a second worker's tasks find them done), and
+    those that could not be queued while the broker was down."""
     try:
         queued = reports_of_another_threshold_queue()
+        unqueued = reports_unqueued_queue()
     except DatabaseError:
         logger.exception("Reports of another threshold: the database does not answer")
         return
     if queued:
         logger.info("Reports of another threshold queued for programmes %s", queued)
+    if unqueued:
+        logger.info("Reports that could not be queued, queued for programmes %s", unqueued)

@@ -234,6 +234,13 @@ class AssessmentUpload(models.Model):
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     failure = models.TextField(blank=True)
+    # When its next step could not be put on the task queue (the broker did not answer).
+    queue_failed_at = models.DateTimeField(null=True, blank=True)
+    # The task on its current step, and when its worker last said it was alive (see
+    # evaluation.upload_leases); how often a step was queued again because its worker stopped.
+    task_id = models.CharField(max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    restarts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-uploaded_at"]

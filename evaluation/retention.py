@@ -6,6 +6,7 @@ from django.db import connection, transaction
 
 from accounts.audit import audit
 from accounts.models import AuditAction
+from mathsprog.queueing import Sending, enqueue_on_commit
 from programmes.models import Programme
 from programmes.services import programme_data_changed
 from schools.models import School
@@ -55,17 +56,19 @@ def _delete_orphan_pupils() -> int:
     )
 
 
-def school_pupil_data_delete_queue(*, actor, school: School) -> None:
-    """A deletion can touch a million rows, so a worker does it, not the web request."""
+def school_pupil_data_delete_queue(*, actor, school: School) -> Sending:
+    """A deletion can touch a million rows, so a worker does it, not the web request. Nothing
+    is written until the worker starts, so a queue that does not answer leaves nothing to
+    record: the person is asked to try again."""
     from .tasks import delete_school_pupil_data
 
-    transaction.on_commit(lambda: delete_school_pupil_data.delay(school.pk, actor.pk))
+    return enqueue_on_commit(delete_school_pupil_data, school.pk, actor.pk)
 
 
-def programme_pupil_data_delete_queue(*, actor, programme: Programme) -> None:
+def programme_pupil_data_delete_queue(*, actor, programme: Programme) -> Sending:
     from .tasks import delete_programme_pupil_data
 
-    transaction.on_commit(lambda: delete_programme_pupil_data.delay(programme.pk, actor.pk))
+    return enqueue_on_commit(delete_programme_pupil_data, programme.pk, actor.pk)
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ import tempfile
 from datetime import date
 from typing import BinaryIO
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -23,14 +24,16 @@ from schools.models import School
 from . import staging, upload_files
 from .models import AssessmentUpload, AssessmentWindow, UploadStatus, academic_year_of
 from .upload_file import UnreadableFile, read_rows
+from .upload_limits import took_too_long
 from .validation import ResultsValidator, RowError
 
 logger = logging.getLogger(__name__)
 
 
+@transaction.atomic
 def upload_create(*, uploaded_by, window: AssessmentWindow, school: School | None, file):
     """Store the file where every worker can read it, and queue its check."""
-    from .tasks import validate_upload
+    from .tasks import upload_queue
 
     upload = upload_store(uploaded_by=uploaded_by, window=window, school=school, file=file)
     audit(
@@ -42,7 +45,7 @@ def upload_create(*, uploaded_by, window: AssessmentWindow, school: School | Non
         upload=upload.pk,
         sha256=upload.file_sha256,
     )
-    transaction.on_commit(lambda: validate_upload.delay(upload.pk))
+    upload_queue(upload)
     if settings.CELERY_TASK_ALWAYS_EAGER:
         # No worker, so no beat (`make run`): each upload sweeps up the expired ones.
         transaction.on_commit(lambda: upload_files.uploads_expire(now=timezone.now()))
@@ -186,6 +189,12 @@ def upload_validate(*, upload: AssessmentUpload) -> None:
     AssessmentUpload.objects.filter(pk=upload.pk).update(status=UploadStatus.VALIDATING)
     try:
         _check_file(upload)
+    except Exception as error:
+        # Never left "checking" for ever, whoever runs the check (a task, or the command).
+        AssessmentUpload.objects.filter(pk=upload.pk, status=UploadStatus.VALIDATING).update(
+            status=UploadStatus.FAILED, failure=f"{type(error).__name__}: {error}"[:2000]
+        )
+        raise
     finally:
         upload_files.upload_files_delete(upload=upload, staged=False)
 
@@ -200,8 +209,9 @@ def _check_file(upload: AssessmentUpload) -> None:
                 return
             kept.seek(0)
             upload.staged.save(f"{upload.pk}.tsv.gz", File(kept), save=False)
-    except UnreadableFile as error:
-        _record_errors(upload, count=1, shown=[RowError(0, "", "", str(error))._asdict()])
+    except (UnreadableFile, SoftTimeLimitExceeded) as error:
+        reason = took_too_long() if isinstance(error, SoftTimeLimitExceeded) else str(error)
+        _record_errors(upload, count=1, shown=[RowError(0, "", "", reason)._asdict()])
         return
     finally:
         check.close()
@@ -237,19 +247,20 @@ def _preview(upload: AssessmentUpload, check: _Check, kept) -> dict | None:
 def _claim_for_import(upload: AssessmentUpload, user) -> None:
     # One statement, so that two confirmations of one upload cannot both go ahead.
     changed = AssessmentUpload.objects.filter(pk=upload.pk, status=UploadStatus.READY).update(
-        status=UploadStatus.IMPORTING, imported_by=user, progress=0
+        status=UploadStatus.IMPORTING, imported_by=user, progress=0, queue_failed_at=None
     )
     if not changed:
         raise ValidationError("This upload is not waiting for confirmation.")
     upload.refresh_from_db()
 
 
+@transaction.atomic
 def upload_confirm(*, upload: AssessmentUpload, user) -> None:
-    """The person has seen the preview and wants it imported: queue the import."""
-    from .tasks import import_upload
+    """The person has seen the preview and wants it imported: claim it, and queue the import."""
+    from .tasks import upload_queue
 
     _claim_for_import(upload, user)
-    transaction.on_commit(lambda: import_upload.delay(upload.pk))
+    upload_queue(upload)
 
 
 def upload_import_now(*, upload: AssessmentUpload, user=None) -> None:
@@ -258,46 +269,24 @@ def upload_import_now(*, upload: AssessmentUpload, user=None) -> None:
     upload_import(upload=upload)
 
 
+def _still(upload: AssessmentUpload, status: str) -> bool:
+    # Read again under the programme's lock: a run that held it first may have done the step.
+    return AssessmentUpload.objects.filter(pk=upload.pk, status=status).exists()
+
+
 def upload_import(*, upload: AssessmentUpload) -> None:
     """Write a confirmed upload, all or nothing, from the rows checked at the preview. A
-    school that has left the programme since then stops the import. Safe to run twice."""
+    school that has left the programme since then stops the import. Safe to run twice, at
+    once too."""
     if upload.status != UploadStatus.IMPORTING:
         return
     try:
         with transaction.atomic():
             # One import at a time per programme: their merges would otherwise interleave.
             programme = Programme.objects.select_for_update().get(pk=upload.window.programme_id)
-            staging.hold_pupils()
-            with upload.staged.open("rb") as kept, gzip.open(kept, "rt", encoding="utf-8") as lines:
-                staging.stage(lines)
-            outside = staging.staged_outside(programme.pk)
-            if outside:
-                raise _Discard(outside)
-            report_progress(upload, 50)
-            merge = staging.Merge(
-                upload, columns=set(upload.summary["columns"]), academic_year=_academic_year(upload)
-            )
-            summary = {**_summarise(upload, merge.summary()), "columns": upload.summary["columns"]}
-            merge.apply()
-            programme_data_changed(programme_id=programme.pk)
-            totals = summary["totals"]
-            upload.status = UploadStatus.IMPORTED
-            upload.summary = summary
-            upload.rows = totals["rows"]
-            upload.created, upload.updated = totals["created"], totals["updated"]
-            upload.unchanged, upload.new_pupils = totals["unchanged"], totals["new_pupils"]
-            upload.imported_at = timezone.now()
-            upload.progress = 100
-            upload.save()
-            audit(
-                upload.imported_by,
-                AuditAction.IMPORTED,
-                f"{upload.file_name} for {upload.window.name}",
-                programme=programme,
-                school=upload.school,
-                upload=upload.pk,
-                **totals,
-            )
+            if not _still(upload, UploadStatus.IMPORTING):
+                return
+            _import_locked(upload, programme)
     except _Discard as left:
         urns = dict(School.objects.values_list("pk", "urn"))
         reason = "this school no longer takes part in the programme: check the enrolments"
@@ -309,6 +298,42 @@ def upload_import(*, upload: AssessmentUpload) -> None:
     # Imported or refused, the staged rows are of no more use (nor a file left from before
     # files were deleted once checked).
     upload_files.upload_files_delete(upload=upload)
+
+
+def _import_locked(upload: AssessmentUpload, programme: Programme) -> None:
+    staging.hold_pupils()
+    with upload.staged.open("rb") as kept, gzip.open(kept, "rt", encoding="utf-8") as lines:
+        staging.stage(lines)
+    outside = staging.staged_outside(programme.pk)
+    if outside:
+        raise _Discard(outside)
+    report_progress(upload, 50)
+    merge = staging.Merge(
+        upload, columns=set(upload.summary["columns"]), academic_year=_academic_year(upload)
+    )
+    summary = {**_summarise(upload, merge.summary()), "columns": upload.summary["columns"]}
+    merge.apply()
+    programme_data_changed(programme_id=programme.pk)
+    totals = summary["totals"]
+    upload.status = UploadStatus.IMPORTED
+    upload.summary = summary
+    upload.rows = totals["rows"]
+    upload.created, upload.updated = totals["created"], totals["updated"]
+    upload.unchanged, upload.new_pupils = totals["unchanged"], totals["new_pupils"]
+    upload.imported_at = timezone.now()
+    upload.progress = 100
+    # Only what the import decides: the heartbeat, on another connection, owns its fields.
+    counts = ["rows", "created", "updated", "unchanged", "new_pupils"]
+    upload.save(update_fields=[*counts, "status", "summary", "imported_at", "progress"])
+    audit(
+        upload.imported_by,
+        AuditAction.IMPORTED,
+        f"{upload.file_name} for {upload.window.name}",
+        programme=programme,
+        school=upload.school,
+        upload=upload.pk,
+        **totals,
+    )
 
 
 def later_upload(upload: AssessmentUpload) -> AssessmentUpload | None:
@@ -328,8 +353,9 @@ def later_upload(upload: AssessmentUpload) -> AssessmentUpload | None:
     )
 
 
+@transaction.atomic
 def upload_request_rollback(*, upload: AssessmentUpload, user) -> None:
-    from .tasks import rollback_upload
+    from .tasks import upload_queue
 
     if upload.status != UploadStatus.IMPORTED:
         raise ValidationError("Only an imported upload can be rolled back.")
@@ -338,9 +364,11 @@ def upload_request_rollback(*, upload: AssessmentUpload, user) -> None:
         raise ValidationError(
             f"{later.file_name} was imported later for the same year: roll that back first."
         )
-    AssessmentUpload.objects.filter(pk=upload.pk).update(
+    if not AssessmentUpload.objects.filter(pk=upload.pk, status=UploadStatus.IMPORTED).update(
         status=UploadStatus.ROLLING_BACK, rolled_back_by=user
-    )
+    ):
+        raise ValidationError("Only an imported upload can be rolled back.")
+    upload.status = UploadStatus.ROLLING_BACK
     audit(
         user,
         AuditAction.ROLLED_BACK,
@@ -349,15 +377,17 @@ def upload_request_rollback(*, upload: AssessmentUpload, user) -> None:
         school=upload.school,
         upload=upload.pk,
     )
-    transaction.on_commit(lambda: rollback_upload.delay(upload.pk))
+    upload_queue(upload)
 
 
 @transaction.atomic
 def upload_rollback(*, upload: AssessmentUpload) -> None:
-    """Undo an import whole. Safe to run twice."""
+    """Undo an import whole. Safe to run twice, at once too."""
     if upload.status != UploadStatus.ROLLING_BACK:
         return
     Programme.objects.select_for_update().get(pk=upload.window.programme_id)
+    if not _still(upload, UploadStatus.ROLLING_BACK):
+        return
     staging.roll_back(upload)
     programme_data_changed(programme_id=upload.window.programme_id)
     upload.status = UploadStatus.ROLLED_BACK

@@ -64,13 +64,23 @@ def _parse_line(line: str) -> tuple:
 
 class _TextReader:
     """A file-like view of an iterator of pieces of text, for COPY to pull from in large
-    reads."""
+    reads. What the iterator raises (a file that cannot be read, a check past its time) is
+    kept in `error`: psycopg2 turns it into the server's QueryCanceled, and it is the
+    original that says what went wrong."""
 
     def __init__(self, texts: Iterable[str]):
         self.texts = iter(texts)
         self.pending = ""
+        self.error: BaseException | None = None
 
     def read(self, size: int = -1) -> str:
+        try:
+            return self._read(size)
+        except BaseException as error:
+            self.error = error
+            raise
+
+    def _read(self, size: int) -> str:
         parts, length = [self.pending], len(self.pending)
         for text in self.texts:
             parts.append(text)
@@ -108,9 +118,15 @@ def stage(texts: Iterable[str]) -> None:
         if postgres:
             # The merge joins the staged rows to a million pupils: let them hash in memory.
             cursor.execute("SET LOCAL work_mem = '128MB'")
-            cursor.cursor.copy_expert(
-                f"COPY {STAGING} FROM STDIN WITH (FORMAT text)", _TextReader(texts), size=1 << 20
-            )
+            reader = _TextReader(texts)
+            try:
+                cursor.cursor.copy_expert(
+                    f"COPY {STAGING} FROM STDIN WITH (FORMAT text)", reader, size=1 << 20
+                )
+            except Exception:
+                if reader.error is not None:
+                    raise reader.error from None
+                raise
             cursor.execute(f"ANALYZE {STAGING}")
         else:
             insert = f"INSERT INTO {STAGING} VALUES ({', '.join(['%s'] * 10)})"

@@ -1,54 +1,110 @@
 import logging
+from contextlib import nullcontext
 
 from celery import shared_task
 from celery.signals import worker_ready
 from celery.utils.time import get_exponential_backoff_interval
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
+from mathsprog.queueing import enqueue_on_commit
 from programmes.models import Programme
 from schools.models import School
 
-from . import reports, retention, services, upload_files
+from . import reports, retention, services, upload_files, upload_leases
 from .models import AssessmentUpload, UploadStatus
 
 User = get_user_model()
 logger = logging.getLogger(__name__)
 
 
-def _run(step, upload_id: int) -> None:
-    """Run one step on an upload; if it breaks, say so on the upload rather than leave it
-    looking busy for ever, then let Celery record the error."""
+def _run(task, step, upload_id: int) -> None:
+    """Run one step on an upload, once however often it is queued (see upload_leases); if it
+    breaks, say so on the upload rather than leave it looking busy for ever, then let Celery
+    record the error."""
     upload = (
         AssessmentUpload.objects.select_related("window__programme").filter(pk=upload_id).first()
     )
     if upload is None:
         return  # deleted meanwhile
+    task_id = task.request.id
+    if not upload_leases.upload_claim(upload_id=upload_id, task_id=task_id, now=timezone.now()):
+        logger.info("Upload %s: done, or another task is on it", upload_id)
+        return
+    # In-process (no broker), the step lives and dies with the request that runs it.
+    beating = (
+        nullcontext()
+        if task.request.is_eager
+        else upload_leases.heartbeat(upload_id=upload_id, task_id=task_id)
+    )
     try:
-        step(upload=upload)
+        with beating:
+            step(upload=upload)
     except Exception as error:
-        # An upload expired or deleted meanwhile says so still.
-        AssessmentUpload.objects.filter(pk=upload_id).exclude(
+        # An upload expired or deleted meanwhile says so still; one queued again meanwhile
+        # (this worker had gone quiet) is the other task's to finish.
+        AssessmentUpload.objects.filter(pk=upload_id, task_id=task_id).exclude(
             status__in=[UploadStatus.EXPIRED, UploadStatus.DELETED]
         ).update(status=UploadStatus.FAILED, failure=f"{type(error).__name__}: {error}"[:2000])
         # Failed is final (the person uploads again), so neither file is of use any more.
         upload_files.upload_files_delete(upload=upload)
         raise
+    finally:
+        upload_leases.upload_release(upload_id=upload_id, task_id=task_id)
+
+
+@shared_task(bind=True)
+def validate_upload(self, upload_id: int) -> None:
+    _run(self, services.upload_validate, upload_id)
+
+
+@shared_task(bind=True)
+def import_upload(self, upload_id: int) -> None:
+    _run(self, services.upload_import, upload_id)
+
+
+@shared_task(bind=True)
+def rollback_upload(self, upload_id: int) -> None:
+    _run(self, services.upload_rollback, upload_id)
+
+
+# The task that does the step an upload in each working status waits for.
+STEP_TASKS = {
+    UploadStatus.QUEUED: validate_upload,
+    UploadStatus.VALIDATING: validate_upload,
+    UploadStatus.IMPORTING: import_upload,
+    UploadStatus.ROLLING_BACK: rollback_upload,
+}
+
+
+def upload_queue(upload: AssessmentUpload) -> None:
+    """Queue the step the upload waits for, once the transaction commits. If the broker does
+    not answer, the upload records it: its page says so and offers to try again, and the
+    sweep (requeue_stalled_uploads) tries again too."""
+    enqueue_on_commit(
+        STEP_TASKS[upload.status],
+        upload.pk,
+        on_failure=lambda error: upload_leases.upload_queue_failed(upload),
+    )
+
+
+@transaction.atomic
+def upload_queue_again(*, upload: AssessmentUpload, user=None) -> None:
+    """Try again: queue a step that could not be queued."""
+    if not upload_leases.upload_unqueued_claim(upload=upload):
+        raise ValidationError("This upload is already on the queue.")
+    upload_queue(upload)
 
 
 @shared_task
-def validate_upload(upload_id: int) -> None:
-    _run(services.upload_validate, upload_id)
-
-
-@shared_task
-def import_upload(upload_id: int) -> None:
-    _run(services.upload_import, upload_id)
-
-
-@shared_task
-def rollback_upload(upload_id: int) -> None:
-    _run(services.upload_rollback, upload_id)
+def requeue_stalled_uploads() -> None:
+    """Every few minutes (Celery beat) and as each worker starts: queue again each step that
+    could not be queued, or whose worker stopped (see upload_leases). Safe to run twice, or
+    on two workers at once."""
+    for upload in upload_leases.uploads_stalled_claim(now=timezone.now()):
+        upload_queue(upload)
 
 
 @shared_task
@@ -61,10 +117,12 @@ def expire_uploads() -> None:
 
 
 @worker_ready.connect(dispatch_uid="evaluation.expire_uploads")
-def _expire_uploads_when_a_worker_starts(sender=None, **kwargs) -> None:
+def _sweep_uploads_when_a_worker_starts(sender=None, **kwargs) -> None:
     """So that a deployment without beat sweeps too, at least whenever a worker starts (and
-    an upload queued while every worker was down expires as they come back)."""
+    an upload queued while every worker was down expires as they come back, or is queued
+    again if its queuing failed or its worker was lost)."""
     expire_uploads.delay()
+    requeue_stalled_uploads.delay()
 
 
 # A report that fails is tried again after about 30 s, 1 and 2 minutes, then recorded as failed.

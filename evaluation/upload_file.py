@@ -5,19 +5,21 @@ The kind of file is judged by its content, never by its name."""
 import codecs
 import csv
 import io
-import zipfile
 from collections.abc import Iterator
 from typing import BinaryIO, NamedTuple
 
-from defusedxml import DefusedXmlException
 from django.conf import settings
-from openpyxl import load_workbook
+
+from .upload_limits import UnreadableFile, cell_too_long, row_too_long, too_many_columns
+from .upload_xlsx import xlsx_rows
 
 CHUNK = 1024 * 1024
+# Bytes below space other than tab, line feed, form feed and carriage return: a text file
+# has next to none, a binary one (an image, an archive) is full of them.
+CONTROL = bytes(set(range(32)) - {9, 10, 12, 13})
+BINARY_SHARE = 0.01
 
-
-class UnreadableFile(Exception):
-    """The file cannot be read at all; the message says why, for the person who sent it."""
+__all__ = ["Misaligned", "UnreadableFile", "kind_of", "read_rows"]
 
 
 SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
@@ -49,6 +51,11 @@ def kind_of(stream: BinaryIO) -> str:
         raise UnreadableFile(
             "This is an old-style Excel file (.xls). Save it as .xlsx or CSV and upload it again."
         )
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UnreadableFile(
+            'This file is saved as UTF-16 (Excel\'s "Unicode Text"). Save it as "CSV UTF-8" '
+            "and upload it again."
+        )
     if head.startswith(b"%PDF"):
         raise UnreadableFile("This is a PDF. Upload the spreadsheet itself, as CSV or XLSX.")
     return "csv"
@@ -58,11 +65,18 @@ def _encoding(stream: BinaryIO) -> str:
     """UTF-8 if the whole file decodes as UTF-8, else Windows-1252 (what Excel on Windows
     writes). Read in chunks, so a large file never sits whole in memory."""
     decoder = codecs.getincrementaldecoder("utf-8")()
+    first, offset = True, 0
     try:
         while chunk := stream.read(CHUNK):
-            if b"\x00" in chunk:
+            if first and len(chunk.translate(None, CONTROL)) < len(chunk) * (1 - BINARY_SHARE):
                 raise UnreadableFile("This is not a text file. Upload a CSV or XLSX file.")
+            if (nul := chunk.find(b"\x00")) >= 0:
+                raise UnreadableFile(
+                    f"This file holds a NUL character (byte {offset + nul + 1:,}), which no "
+                    "CSV file has: save it again as CSV, or upload the XLSX file."
+                )
             decoder.decode(chunk)
+            first, offset = False, offset + len(chunk)
         decoder.decode(b"", final=True)
         encoding = "utf-8-sig"
     except UnicodeDecodeError:
@@ -71,14 +85,58 @@ def _encoding(stream: BinaryIO) -> str:
     return encoding
 
 
-def _csv_rows(stream: BinaryIO) -> Iterator[list[str]]:
+class _Lines:
+    """The lines of a text stream, for csv.reader, none of them read whole if the row they
+    belong to is longer than UPLOAD_MAX_ROW_CHARS: csv.reader would hold a row of any length
+    in memory, and make a string of each of its fields. The reader of the rows resets
+    `chars` as each row ends (a quoted field may run over several lines)."""
+
+    def __init__(self, text: io.TextIOBase):
+        self.text = text
+        self.limit = settings.UPLOAD_MAX_ROW_CHARS
+        self.row = 1
+        self.chars = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self.text.readline(self.limit + 1 - self.chars)
+        if not line:
+            raise StopIteration
+        self.chars += len(line)
+        if self.chars > self.limit:
+            raise row_too_long(self.row)
+        return line
+
+
+def _bounded(rows, lines: _Lines) -> Iterator[list[str]]:
+    """Each row, once its width and its longest field are within the limits."""
+    columns, cell = settings.UPLOAD_MAX_COLUMNS, settings.UPLOAD_MAX_CELL_CHARS
+    while True:
+        try:
+            row = next(rows, None)
+        except csv.Error as error:
+            raise UnreadableFile(f"Row {lines.row} cannot be read as CSV: {error}.") from error
+        if row is None:
+            return
+        if len(row) > columns:
+            raise too_many_columns(lines.row)
+        if row and max(map(len, row)) > cell:
+            raise cell_too_long(lines.row, 1 + max(range(len(row)), key=lambda i: len(row[i])))
+        yield row
+        lines.row, lines.chars = lines.row + 1, 0
+
+
+def _csv_rows(stream: BinaryIO) -> Iterator[list[str] | Misaligned]:
     text = io.TextIOWrapper(stream, encoding=_encoding(stream), errors="replace", newline="")
     try:
         dialect = csv.Sniffer().sniff(text.read(64 * 1024), delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
     text.seek(0)
-    rows = csv.reader(text, dialect)
+    lines = _Lines(text)
+    rows = _bounded(csv.reader(lines, dialect), lines)
     header = next(rows, None)
     if header is None:
         return
@@ -91,51 +149,9 @@ def _csv_rows(stream: BinaryIO) -> Iterator[list[str]]:
             yield row
 
 
-def _check_zip(stream: BinaryIO) -> None:
-    try:
-        archive = zipfile.ZipFile(stream)
-    except zipfile.BadZipFile as error:
-        raise UnreadableFile("This file is damaged: it is not a readable XLSX workbook.") from error
-    names = set(archive.namelist())
-    if "xl/workbook.xml" not in names:
-        raise UnreadableFile("This ZIP file is not an Excel workbook. Upload a CSV or XLSX file.")
-    unpacked = sum(member.file_size for member in archive.infolist())
-    if unpacked > settings.XLSX_MAX_UNPACKED_BYTES:
-        raise UnreadableFile(
-            "This workbook unpacks to far more than its size suggests, so it is not read. "
-            "Save it as CSV and upload that instead."
-        )
-    stream.seek(0)
-
-
-def _xlsx_rows(stream: BinaryIO) -> Iterator[list[str]]:
-    _check_zip(stream)
-    # read_only streams the sheet; openpyxl parses through defusedxml when it is installed,
-    # which it is (see pyproject), so entity-expansion attacks are refused, here as anywhere
-    # else the workbook's XML is broken.
-    try:
-        workbook = load_workbook(stream, read_only=True, data_only=True)
-        try:
-            for values in workbook.worksheets[0].iter_rows(values_only=True):
-                yield ["" if value is None else _cell_text(value) for value in values]
-        finally:
-            workbook.close()
-    except (OSError, ValueError, KeyError, IndexError, SyntaxError, DefusedXmlException) as error:
-        raise UnreadableFile(
-            "This workbook could not be read. Open it in Excel, save it again as .xlsx or CSV, "
-            "and upload that."
-        ) from error
-
-
-def _cell_text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def read_rows(stream: BinaryIO) -> Iterator[list[str] | Misaligned]:
     """Every row of the file as a list of strings, the header first, or for a CSV row whose
     fields do not line up with the header's, a Misaligned without its values. (A workbook's
     cells are where they are: nothing in one can shift, and cells to the right of the header
     belong to no column, so they are ignored as unread columns are.)"""
-    return _xlsx_rows(stream) if kind_of(stream) == "xlsx" else _csv_rows(stream)
+    return xlsx_rows(stream) if kind_of(stream) == "xlsx" else _csv_rows(stream)

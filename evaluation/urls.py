@@ -18,4 +18,5 @@ urlpatterns = [
     path("<int:pk>/errors.csv", views.upload_errors, name="upload_errors"),
     path("<int:pk>/confirm/", views.upload_confirm, name="upload_confirm"),
     path("<int:pk>/rollback/", views.upload_rollback, name="upload_rollback"),
+    path("<int:pk>/queue-again/", views.upload_queue_again, name="upload_queue_again"),
 ]

@@ -14,7 +14,6 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from itertools import islice
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -157,17 +156,31 @@ class _Readings(dict):
         super().__init__()
         self.read = read
         self.problems: dict[str, str] = {}
+        self.chars = 0
 
     def __missing__(self, text: str):
         value, problem = self.read(text)
         if problem:
             self.problems[text] = problem
         self[text] = value
+        self.chars += len(text)
         return value
 
+    def forget_if_many(self) -> None:
+        """Between chunks: a file of a million different values would keep them all."""
+        if len(self) > READINGS_KEPT or self.chars > READINGS_KEPT * 16:
+            self.clear()
+            self.problems.clear()
+            self.chars = 0
 
+
+READINGS_KEPT = 20_000
 FIELDS = ("urn", "year_group", "disadvantaged", "send", "eal", "gender", "score", "standard")
 CHUNK = 10_000
+# What a chunk of rows may hold, counted as characters plus about what Python spends on
+# each cell's string: some 80 MB.
+CHUNK_COST = 32_000_000
+CELL_COST = 64
 
 
 class ResultsValidator:
@@ -219,9 +232,25 @@ class ResultsValidator:
             for error in invalid.errors:
                 self.error(error)
             return
-        numbered = enumerate(rows, start=2)
-        while chunk := list(islice(numbered, CHUNK)):
+        for chunk in self._chunks(rows):
             yield self._clean_chunk(chunk)
+
+    def _chunks(self, rows: Iterator[list[str] | Misaligned]) -> Iterator[list]:
+        """The numbered rows, up to CHUNK of them at a time, but fewer if they are wide: a
+        chunk's memory is bounded whatever the width of the file's rows. Only the cells up to
+        the last column read are kept."""
+        width = max(self.columns.positions.values()) + 1
+        chunk, cost = [], 0
+        for number, row in enumerate(rows, start=2):
+            if not isinstance(row, Misaligned):
+                row = row[:width]
+                cost += sum(map(len, row)) + CELL_COST * len(row)
+            chunk.append((number, row))
+            if len(chunk) == CHUNK or cost > CHUNK_COST:
+                yield chunk
+                chunk, cost = [], 0
+        if chunk:
+            yield chunk
 
     def _texts(self, chunk: list) -> tuple[list[int], dict[str, list[str]]]:
         """Row numbers and each column's texts, blank rows left out."""
@@ -271,6 +300,8 @@ class ResultsValidator:
         firsts = [seen.setdefault(digest, n) if digest else None for digest, n in pairs]
         bad = {i for i, (first, n) in enumerate(zip(firsts, numbers, strict=True)) if first != n}
         values = []
+        for read in self.readings.values():
+            read.forget_if_many()
         for field, read in self.readings.items():
             column = texts.get(field) or [""] * len(numbers)
             values.append(list(map(read.__getitem__, column)))

@@ -3,9 +3,9 @@ from functools import partial
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from stdnum.gb import upn
 
@@ -21,9 +21,8 @@ from accounts.audit import audit
 from accounts.models import AuditAction
 from mathsprog.exports import csv_response, table_response, xlsx_response
 from mathsprog.views import form_view
-from programmes.services import programme_data_changed
 
-from . import lifecycle, selectors, services, tasks
+from . import lifecycle, selectors, services, tasks, upload_leases
 from . import retention as retention_services
 from .forms import AssessmentUploadForm, ProgrammeDataDeletionForm, SchoolDataDeletionForm
 from .validation import REPORT_HEADER, report_rows
@@ -66,7 +65,10 @@ def upload_new(request):
             file=data["file"],
         ),
         success_url=lambda upload: upload.get_absolute_url(),
-        message="File received: it is being checked.",
+        # Its page says why it waits, when the task queue could not be reached.
+        message=lambda upload: (
+            "File received." if upload.queue_failed_at else "File received: it is being checked."
+        ),
         title="Upload assessment results",
         template="evaluation/upload_new.html",
     )
@@ -79,7 +81,8 @@ def upload_detail(request, pk: int):
         if request.headers.get("HX-Request")
         else "evaluation/upload_detail.html"
     )
-    return render(request, template, {"upload": upload})
+    stalled = upload.is_working and upload_leases.is_stalled(upload, timezone.now())
+    return render(request, template, {"upload": upload, "stalled": stalled})
 
 
 def upload_errors(request, pk: int):
@@ -103,7 +106,10 @@ def _act(request, pk: int, action, done: str):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, done)
+        if upload.queue_failed_at:
+            messages.warning(request, "We couldn't reach the task queue: see below.")
+        else:
+            messages.success(request, done)
     return redirect(upload.get_absolute_url())
 
 
@@ -115,6 +121,11 @@ def upload_confirm(request, pk: int):
 @require_POST
 def upload_rollback(request, pk: int):
     return _act(request, pk, services.upload_request_rollback, "Rolling back the upload.")
+
+
+@require_POST
+def upload_queue_again(request, pk: int):
+    return _act(request, pk, tasks.upload_queue_again, "Queued again.")
 
 
 def template_csv(request):
@@ -133,9 +144,10 @@ def method(request):
 @require_POST
 def report_recompute(request, slug: str):
     programme = programme_led_or_404(request.user, slug)
-    with transaction.atomic():
-        programme_data_changed(programme_id=programme.pk)
-    messages.success(request, "The report is being recomputed.")
+    if lifecycle.report_recompute(programme=programme):
+        messages.success(request, "The report is being recomputed.")
+    else:
+        messages.warning(request, "We couldn't reach the task queue: see the report below.")
     return redirect("programmes:dashboard", slug=programme.slug)
 
 
@@ -168,24 +180,33 @@ def retention(request):
     if request.method == "POST":
         if school_form.is_bound and school_form.is_valid():
             school = school_form.cleaned_data["school"]
-            retention_services.school_pupil_data_delete_queue(actor=request.user, school=school)
-            return _deletion_queued(request, school.name)
+            queued = retention_services.school_pupil_data_delete_queue(
+                actor=request.user, school=school
+            )
+            return _deletion_queued(request, school.name, queued.error is None)
         if programme_form.is_bound and programme_form.is_valid():
             programme = programme_form.cleaned_data["programme"]
-            retention_services.programme_pupil_data_delete_queue(
+            queued = retention_services.programme_pupil_data_delete_queue(
                 actor=request.user, programme=programme
             )
-            return _deletion_queued(request, programme.name)
+            return _deletion_queued(request, programme.name, queued.error is None)
     context = {"school_form": school_form, "programme_form": programme_form}
     return render(request, "evaluation/retention.html", context)
 
 
-def _deletion_queued(request, name: str):
-    messages.success(
-        request,
-        f"Deletion of the pupil data of {name} is under way. The audit log shows what was "
-        "deleted when it is done.",
-    )
+def _deletion_queued(request, name: str, queued: bool):
+    if queued:
+        messages.success(
+            request,
+            f"Deletion of the pupil data of {name} is under way. The audit log shows what was "
+            "deleted when it is done.",
+        )
+    else:
+        messages.error(
+            request,
+            f"We couldn't reach the task queue, so nothing of {name} has been deleted. "
+            "Please try again in a few minutes.",
+        )
     return redirect("evaluation:retention")
 
 

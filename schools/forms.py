@@ -16,6 +16,7 @@ from .models import (
     VisitKind,
     VisitLength,
 )
+from .photos import photo_opened
 
 
 class SchoolRegisterUploadForm(forms.Form):
@@ -231,10 +232,19 @@ class RiskForm(forms.ModelForm):
 
 
 class VisitPhotoForm(forms.Form):
-    image = forms.ImageField(
-        label="Photo of work", widget=forms.ClearableFileInput(attrs={"accept": "image/*"})
+    # A plain file field: Django's ImageField would open the image by Pillow's own limits
+    # before ours, and refuse a huge photo without saying why.
+    image = forms.FileField(
+        label="Photo of work",
+        error_messages={"required": "Choose a photo (JPEG or PNG)."},
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
     )
     caption = forms.CharField(required=False, max_length=200)
+
+    def clean_image(self):
+        upload = self.cleaned_data["image"]
+        photo_opened(upload)  # its header only: the worker decodes it
+        return upload
 
 
 class ReportPeriodForm(forms.Form):

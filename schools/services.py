@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from mathsprog.queueing import enqueue_on_commit
 from mathsprog.services import changed_fields, model_update
 
 from .models import ImportStatus, LocalAuthority, School, SchoolRegisterImport
@@ -130,7 +131,15 @@ def school_register_import_create(*, uploaded_by, file_name: str, content: bytes
     register_import = SchoolRegisterImport.objects.create(
         uploaded_by=uploaded_by, file_name=file_name, content=content
     )
-    transaction.on_commit(lambda: run_school_register_import.delay(register_import.pk))
+    # A queue that does not answer: nothing was imported, and the page says to upload again.
+    queue_down = {"row": "", "column": "", "value": "", "reason": "the task queue did not answer"}
+    enqueue_on_commit(
+        run_school_register_import,
+        register_import.pk,
+        on_failure=lambda error: SchoolRegisterImport.objects.filter(pk=register_import.pk).update(
+            status=ImportStatus.FAILED, errors=[queue_down], finished_at=timezone.now()
+        ),
+    )
     return register_import
 
 

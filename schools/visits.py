@@ -1,26 +1,33 @@
 """Records of visit and school action plans: the writes (see selectors for reads)."""
 
-import io
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from PIL import Image, UnidentifiedImageError
 
 from accounts.audit import audit
 from accounts.models import AuditAction
+from mathsprog.queueing import enqueue_on_commit
 from programmes.models import Programme
 
-from .models import Action, ActionStatus, ActionUpdate, Progress, RecordOfVisit, School, VisitPhoto
+from .models import (
+    Action,
+    ActionStatus,
+    ActionUpdate,
+    PhotoStatus,
+    Progress,
+    RecordOfVisit,
+    School,
+    VisitPhoto,
+)
+from .photos import PHOTO_QUEUE_DOWN, photo_opened, visit_photo_fail
+from .tasks import process_visit_photo
 
 # An action raised at a visit is due, unless the school changes it, by the next half term.
 NEXT_STEP_DUE_AFTER = timedelta(weeks=6)
-PHOTO_MAX_BYTES = 8 * 1024 * 1024
-PHOTO_MAX_SIDE = 2000
 
 
 @dataclass
@@ -109,29 +116,26 @@ def visit_acknowledge(*, visit: RecordOfVisit, user) -> None:
         visit.save(update_fields=["acknowledged_by", "acknowledged_at"])
 
 
+@transaction.atomic
 def visit_photo_add(*, visit: RecordOfVisit, upload, caption: str, user) -> VisitPhoto:
-    """Keep a photo of work only if it really is an image, no larger than allowed, and
-    re-encoded, so that no location or camera details it carried are kept."""
-    if upload.size > PHOTO_MAX_BYTES:
-        raise ValidationError("The photo is larger than 8 MB.")
-    try:
-        with Image.open(upload) as image:
-            image.verify()
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image = image.convert("RGB")
-            image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-            clean = io.BytesIO()
-            image.save(clean, "JPEG", quality=85)  # no exif= argument: nothing carried over
-    except (UnidentifiedImageError, OSError, SyntaxError) as error:
-        raise ValidationError("This is not a photo we can read (JPEG or PNG).") from error
-    photo = VisitPhoto(visit=visit, caption=caption)
-    photo.image.save(f"visit-{visit.pk}-{uuid.uuid4().hex[:8]}.jpg", ContentFile(clean.getvalue()))
+    """Keep a photo of work as it was sent, for the worker to re-encode (see photos). Only its
+    header is read here, so that a photo that would decode to gigabytes costs nothing."""
+    photo_opened(upload)
+    photo = VisitPhoto(visit=visit, caption=caption, status=PhotoStatus.PROCESSING)
+    # Named by us, not by the sender.
+    photo.original.save(f"visit-{visit.pk}-{uuid.uuid4().hex[:8]}", upload, save=False)
+    photo.save()
     audit(
         user,
         AuditAction.VISIT_CHANGED,
         f"Photo added to the visit to {visit.school.name}",
         school=visit.school,
         visit=visit.pk,
+    )
+    # A queue that does not answer: the photo says it failed, rather than look busy for ever.
+    enqueue_on_commit(
+        process_visit_photo,
+        photo.pk,
+        on_failure=lambda error: visit_photo_fail(photo_id=photo.pk, failure=PHOTO_QUEUE_DOWN),
     )
     return photo

@@ -7,8 +7,13 @@ from types import SimpleNamespace
 import pytest
 from django.core.cache import cache
 from django.db import connections
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Role
+from accounts.access import must_use_two_factor
+from accounts.models import Role, User
+from accounts.two_factor import confirmed_app
 from evaluation.models import AssessmentWindow
 from programmes.models import ComparisonSchool
 
@@ -19,6 +24,46 @@ from .factories import EnrolmentFactory, SchoolFactory, UserFactory, give_role
 def _empty_cache():
     """Each test starts with an empty cache, as a freshly started portal would."""
     cache.clear()
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "password_only_login: force_login stops at the password, as Django's own does, and "
+        "leaves the second step of two-factor sign-in to the test",
+    )
+
+
+_django_force_login = Client.force_login
+
+
+def _force_login_past_second_step(self, user, backend=None):
+    """Django's force_login, then the second step passed as django_otp.login passes it: with a
+    real confirmed device (made if the person has none) named in the real session."""
+    # A fresh copy: the roles read here are cached on the object, which the test may change.
+    fresh = User.objects.get(pk=user.pk)
+    device = confirmed_app(fresh)
+    if device is None and must_use_two_factor(fresh):
+        device = TOTPDevice.objects.create(user=fresh, name="Test app")
+    _django_force_login(self, user, backend)
+    if device is not None:
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_two_factor(request):
+    """Tests that sign in as a site admin or hub lead test their pages, not two-factor sign-in
+    (tests/accounts/test_two_factor.py does): force_login signs them in fully. Patched on
+    Client itself, since some tests make their own clients (the permission matrix), and by
+    a MonkeyPatch of its own, which a test's `monkeypatch.undo()` leaves in place."""
+    if request.node.get_closest_marker("password_only_login") is not None:
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Client, "force_login", _force_login_past_second_step)
+        yield
 
 
 @pytest.fixture

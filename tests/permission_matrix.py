@@ -99,6 +99,7 @@ MATRIX = {
     "evaluation:upload_errors": Rule(SCHOOL_A_EDITORS, "upload", "other_upload"),
     "evaluation:upload_confirm": Rule(SCHOOL_A_EDITORS, "upload", "other_upload", "post"),
     "evaluation:upload_rollback": Rule(SCHOOL_A_EDITORS, "upload", "other_upload", "post"),
+    "evaluation:upload_queue_again": Rule(SCHOOL_A_EDITORS, "upload", "other_upload", "post"),
 }
 # Django's data admin checks its own permissions (staff only); tested separately.
 ADMIN_SITE_NAMESPACE = "admin"
@@ -148,3 +149,14 @@ MATRIX["invitations:answer"] = Rule(
     frozenset({"admin", "head_a"}), "invitation", "other_invitation"
 )
 MATRIX["programmes:funder_report"] = Rule(LEADS, "slug", "other_slug")
+
+# Two-factor sign-in: each person's own pages, which go on to the step that fits (set-up,
+# the code check, the overview); turning it off only for those who may do without it.
+MATRIX |= {
+    "two_factor:overview": Rule(EVERYONE),
+    "two_factor:setup": Rule(EVERYONE),
+    "two_factor:verify": Rule(EVERYONE),
+    "two_factor:recovery_codes": Rule(EVERYONE),
+    "two_factor:disable": Rule(EVERYONE - LEADS),
+    "two_factor:reset": Rule(ADMIN),
+}

@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "csp",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "schools",
     "programmes",
@@ -52,7 +55,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Reads which two-factor device, if any, verified this session (request.user.is_verified).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mathsprog.table_export.TableExportMiddleware",
@@ -78,6 +84,14 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.signin.lockout_username"
 AXES_CLIENT_IP_CALLABLE = "accounts.signin.client_address"
 AXES_VERBOSE = False
+# Two-factor sign-in (see README, "Two-factor sign-in"): site admins and hub leads must use it,
+# everyone else may; with TWO_FACTOR_REQUIRED_FOR_ALL, everyone must.
+TWO_FACTOR_REQUIRED_FOR_ALL = env.bool("TWO_FACTOR_REQUIRED_FOR_ALL", default=False)
+TWO_FACTOR_RECOVERY_CODES = 10
+# The name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = "mathsprog"
+# The data admin lists devices but never shows their secret keys or recovery codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # How many proxies stand between clients and gunicorn, each appending the address it was
 # reached from to X-Forwarded-For. 0: the portal is reached directly and the header is
 # ignored (anyone can send one). Production, behind its TLS proxy, has 1.
@@ -182,6 +196,22 @@ if env("S3_BUCKET", default=""):
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=100 * 1024 * 1024)
 # An XLSX file is a ZIP: refuse one that would unpack to more than this (a "ZIP bomb").
 XLSX_MAX_UNPACKED_BYTES = env.int("XLSX_MAX_UNPACKED_BYTES", default=1024 * 1024 * 1024)
+# What one results file may cost to read, whatever its shape (see evaluation.upload_limits):
+# far beyond any school's export, and low enough that a worker checking a file made to be
+# costly stays under 500 MB. A row (of CSV) or a cell longer, more columns, or (in a workbook)
+# more shared text is refused with a message saying which.
+UPLOAD_MAX_ROW_CHARS = env.int("UPLOAD_MAX_ROW_CHARS", default=64 * 1024)
+UPLOAD_MAX_CELL_CHARS = env.int("UPLOAD_MAX_CELL_CHARS", default=32_767)  # Excel's own limit
+UPLOAD_MAX_COLUMNS = env.int("UPLOAD_MAX_COLUMNS", default=500)
+XLSX_MAX_SHARED_STRINGS = env.int("XLSX_MAX_SHARED_STRINGS", default=4_000_000)
+XLSX_MAX_SHARED_STRING_BYTES = env.int("XLSX_MAX_SHARED_STRING_BYTES", default=128 * 1024 * 1024)
+# A check that takes longer than this ends with a message (see evaluation.services); the
+# worker kills it a minute later if it does not. A million rows take well under a minute.
+UPLOAD_CHECK_SECONDS = env.int("UPLOAD_CHECK_SECONDS", default=10 * 60)
+# A photo of more pixels is refused by its header (a tiny PNG can claim 169 million). 60 MP
+# takes a phone's full-resolution 48 or 50 MP photo, and keeps the worker's decode of a PNG
+# under about 240 MB (4 bytes a pixel); a JPEG is decoded already shrunk.
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=60_000_000)
 # Hours an uploaded results file (and its staged rows, unless imported) is kept at most: an
 # upload not imported by then expires and must be sent again (see evaluation.upload_files).
 UPLOAD_FILE_HOURS = env.int("UPLOAD_FILE_HOURS", default=24)
@@ -212,15 +242,37 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 30 * 60
 CELERY_TASK_TIME_LIMIT = 35 * 60
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60)
+CELERY_TASK_ANNOTATIONS = {
+    "evaluation.tasks.validate_upload": {
+        "soft_time_limit": UPLOAD_CHECK_SECONDS,
+        "time_limit": UPLOAD_CHECK_SECONDS + 60,
+    }
 }
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60),
+    "socket_connect_timeout": 2,
+}
+# A broker that does not answer must not hold up a web request: two quick tries, then what
+# asked for the task records that it could not be queued (see mathsprog.queueing).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0.2,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+# A worker killed whole leaves its task unacknowledged until the visibility timeout: an upload
+# step whose worker has not beaten its heartbeat for this long is queued again by the sweep.
+UPLOAD_STALL_SECONDS = env.int("UPLOAD_STALL_SECONDS", default=5 * 60)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The queue tasks are sent to (and workers read): one per deployment sharing a Redis.
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
-# `celery -A mathsprog beat` sends these; workers also sweep expired uploads as they start.
+# `celery -A mathsprog beat` sends these; workers also sweep uploads as they start.
 CELERY_BEAT_SCHEDULE = {
     "expire-uploads": {"task": "evaluation.tasks.expire_uploads", "schedule": 60 * 60},
+    "requeue-stalled-uploads": {
+        "task": "evaluation.tasks.requeue_stalled_uploads",
+        "schedule": 5 * 60,
+    },
 }
 
 LOGGING = {

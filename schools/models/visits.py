@@ -85,14 +85,43 @@ class RecordOfVisit(models.Model):
         return Decimal("0.5") if self.length == VisitLength.HALF_DAY else Decimal("1")
 
 
+class PhotoStatus(models.TextChoices):
+    PROCESSING = "processing", "Processing"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
 class VisitPhoto(models.Model):
-    """A photo of pupils' work as evidence: re-encoded on upload, so no location or camera
-    metadata is kept."""
+    """A photo of pupils' work as evidence. The web process only reads its header; the worker
+    decodes it, shrinks it and re-encodes it, so that no location or camera metadata is kept,
+    then deletes the original as sent."""
 
     visit = models.ForeignKey(RecordOfVisit, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(upload_to="visits/%Y/%m/")
+    # Blank until the worker has re-encoded the photo.
+    image = models.ImageField(upload_to="visits/%Y/%m/", blank=True)
+    # The file as sent, with whatever location it carries: kept only until the worker is done.
+    original = models.FileField(upload_to="visits/originals/", blank=True)
+    status = models.CharField(
+        max_length=10, choices=PhotoStatus.choices, default=PhotoStatus.PROCESSING
+    )
+    failure = models.CharField(max_length=300, blank=True)
     caption = models.CharField(max_length=200, blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=PhotoStatus.values), name="visit_photo_status_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=PhotoStatus.READY) | ~Q(image=""),
+                name="visit_photo_ready_has_image",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=PhotoStatus.PROCESSING) | ~Q(original=""),
+                name="visit_photo_processing_has_original",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.caption or f"Photo {self.pk}"

@@ -124,11 +124,11 @@ def visit_photo(request, pk: int):
                 caption=form.cleaned_data["caption"],
                 user=request.user,
             )
-            messages.success(request, "Photo added.")
+            messages.success(request, "Photo added: it shows here once it has been processed.")
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     else:
-        messages.error(request, "Choose a photo (JPEG or PNG).")
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
     return redirect("visits:detail", pk=visit.pk)
 
 

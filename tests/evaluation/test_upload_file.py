@@ -79,14 +79,8 @@ def test_it_refuses_xml_entity_bombs_in_a_workbook():
         for item in old.infolist():
             data = bomb if item.filename == "xl/worksheets/sheet1.xml" else old.read(item)
             new.writestr(item, data)
-    with pytest.raises(UnreadableFile, match="This workbook could not be read") as refused:
+    with pytest.raises(UnreadableFile, match="defines entities that expand"):
         _rows(target.getvalue())
-    causes = []
-    error = refused.value
-    while error is not None:
-        causes.append(type(error).__name__)
-        error = error.__cause__ or error.__context__
-    assert "EntitiesForbidden" in causes
 
 
 def test_it_gives_a_csv_row_that_does_not_line_up_with_the_header_without_its_values():
@@ -129,4 +123,4 @@ def test_a_workbooks_cells_beyond_the_header_are_read_as_cells_not_as_misaligned
     content = io.BytesIO()
     book.save(content)
     header, row = _rows(content.getvalue())
-    assert (header[:12], header[12:], row[12:]) == (HEADER, [""], ["2016-11-23"])
+    assert (header, row[12:]) == (HEADER, ["2016-11-23"])

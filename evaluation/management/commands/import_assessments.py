@@ -34,7 +34,14 @@ class Command(BaseCommand):
             upload = services.upload_store(
                 uploaded_by=None, window=window_, school=None, file=File(handle, name=file.name)
             )
-        services.upload_validate(upload=upload)
+        try:
+            services.upload_validate(upload=upload)
+        except Exception as error:
+            # The upload is marked failed; the command says so, as the upload page does.
+            raise CommandError(
+                f"The check broke, and nothing was imported (upload {upload.pk}, "
+                f"{type(error).__name__}): tell the site admin."
+            ) from error
         upload.refresh_from_db()
         if upload.status == UploadStatus.INVALID:
             report = bytes(upload.error_report or b"").decode("utf-8").splitlines()[1:]
