@@ -9,14 +9,10 @@ from evaluation.models import AssessmentWindow
 from schools.models import School
 
 from .models import Cohort, Enrolment, Programme
-from .programme_file import SCALE_FIELDS, ProgrammeFileInvalid, ProgrammeSpec
+from .programme_file import ProgrammeFileInvalid, ProgrammeSpec
 from .services import Allocation, comparison_schools_add, programme_data_changed, schools_enrol
 
 SOURCE = "load_programme"  # who enrolled, in the audit log: the site, from the command line
-
-SCALE_DEFAULTS = {
-    name: AssessmentWindow._meta.get_field(name).default for name in SCALE_FIELDS.values()
-}
 
 
 @dataclass
@@ -96,7 +92,7 @@ def _load_cohorts(programme: Programme, spec: ProgrammeSpec, schools: dict, tall
     New schools are enrolled through `schools_enrol`, as loaded by the site (the audit log
     records each)."""
     enrolled = {e.school_id: e for e in programme.enrolments.all()}
-    offer = Allocation(sle_days=spec.sle_days, funding=spec.funding)
+    offer = Allocation(sle_days=spec.allocation.sle_days, funding=spec.allocation.funding)
     moved = []
     for index, cohort_spec in enumerate(spec.cohorts):
         cohort = _upsert(
@@ -152,10 +148,7 @@ def _load_windows(programme: Programme, spec: ProgrammeSpec, tally: Tally) -> No
                 "date": window.date,
                 "instrument": window.instrument,
                 "teacher_assessment": window.teacher_assessment,
-                # A scale the file leaves out is the default one, even on a window that had
-                # another: the file describes the whole window.
-                **SCALE_DEFAULTS,
-                **window.scale,
+                **window.scale.model_dump(),
             },
             f"assessment_windows[{index}]",
         )

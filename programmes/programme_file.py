@@ -2,13 +2,24 @@
 reported with its place in the file, e.g. `cohorts[1].schools[3]`, before anything is written."""
 
 import json
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from typing import Annotated, Any, Self
 
-from django.utils.text import slugify
+from pydantic import (
+    BaseModel,
+    Field,
+    PlainValidator,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
-from evaluation.models import WindowKind
+from evaluation.models import AssessmentWindow, WindowKind
 
 
 class ProgrammeFileInvalid(Exception):
@@ -17,205 +28,184 @@ class ProgrammeFileInvalid(Exception):
         self.errors = errors
 
 
-@dataclass
-class CohortSpec:
+def _read(read: Callable[[Any], Any], reason: str) -> PlainValidator:
+    """A value of the file's own kind: `read` raises ValueError or TypeError if it is not one."""
+
+    def validate(value: Any) -> Any:
+        try:
+            return read(value)
+        except (TypeError, ValueError):
+            raise PydanticCustomError("programme_file", reason) from None
+
+    return PlainValidator(validate)
+
+
+def _urn(value: int | str) -> int:
+    # A number or text of six digits; `type`, not isinstance, as true and false are ints.
+    if type(value) not in (int, str) or not re.fullmatch(r"[1-9][0-9]{5}", str(value)):
+        raise ValueError(value)
+    return int(value)
+
+
+# Not pydantic's own date, which would also take a timestamp or a date with a time of day.
+Date = Annotated[date, _read(date.fromisoformat, "should be a date as YYYY-MM-DD")]
+Urn = Annotated[int, _read(_urn, "is not a 6-digit URN")]
+Kind = Annotated[
+    str,
+    _read(lambda kind: WindowKind(kind).value, f"should be one of {', '.join(WindowKind.values)}"),
+]
+
+
+class _Dated(BaseModel):
+    start_date: Date
+    end_date: Date
+
+    @field_validator("end_date")
+    @classmethod
+    def _not_before_start(cls, end: date, info: ValidationInfo) -> date:
+        if end < info.data.get("start_date", end):
+            raise PydanticCustomError("date_order", "should not be before start_date")
+        return end
+
+
+def _scale_point(field: str, key: str) -> Any:
+    # A scale the file leaves out is the default one, even on a window that had another: the
+    # file describes the whole window.
+    default = Decimal(AssessmentWindow._meta.get_field(field).default)
+    return Field(default, alias=key, max_digits=6, decimal_places=1)
+
+
+class ScaleSpec(BaseModel, extra="forbid"):
+    """Named as the window's fields, so that it is written onto one as it is."""
+
+    scale_min: Decimal = _scale_point("scale_min", "min")
+    scale_max: Decimal = _scale_point("scale_max", "max")
+    expected_threshold: Decimal = _scale_point("expected_threshold", "expected")
+    higher_threshold: Decimal = _scale_point("higher_threshold", "higher")
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Self:
+        low, high = self.scale_min, self.scale_max
+        # The window's own constraint, checked here too so that it is told with its place.
+        if not (low < high and low <= self.expected_threshold <= self.higher_threshold <= high):
+            raise PydanticCustomError(
+                "scale_order",
+                "should run from min to max, with expected and higher in order between them",
+            )
+        return self
+
+
+class CohortSpec(_Dated):
     name: str
-    start_date: date
-    end_date: date
-    urns: list[int]
+    urns: list[Urn] = Field(alias="schools")
 
 
-@dataclass
-class WindowSpec:
+class WindowSpec(BaseModel):
     slug: str
     name: str
-    kind: str
-    date: date
-    scale: dict = field(default_factory=dict)
+    kind: Kind
+    date: Date
+    scale: ScaleSpec = Field(default_factory=ScaleSpec)
     instrument: str = ""
-    teacher_assessment: bool = False
+    teacher_assessment: bool = Field(False, strict=True)
 
 
-@dataclass
-class ProgrammeSpec:
-    slug: str
+class AllocationSpec(BaseModel):
+    sle_days: Decimal = Field(Decimal(0), ge=0, max_digits=5, decimal_places=1)
+    funding: Decimal = Field(Decimal(0), ge=0, max_digits=10, decimal_places=2)
+
+
+class ProgrammeSpec(_Dated):
+    slug: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     name: str
-    funder: str
-    funding_reference: str
-    value: Decimal
-    start_date: date
-    end_date: date
-    aims: str
+    funder: str = ""
+    funding_reference: str = ""
+    value: Decimal = Field(Decimal(0), ge=0, max_digits=12, decimal_places=2)
+    aims: str = ""
+    allocation: AllocationSpec = Field(default_factory=AllocationSpec)
     cohorts: list[CohortSpec]
-    comparison_urns: list[int]
-    windows: list[WindowSpec]
-    sle_days: Decimal
-    funding: Decimal
+    comparison_urns: list[Urn] = Field(default_factory=list, alias="comparison_schools")
+    windows: list[WindowSpec] = Field(default_factory=list, alias="assessment_windows")
 
     @property
     def all_urns(self) -> list[int]:
         return [urn for cohort in self.cohorts for urn in cohort.urns] + self.comparison_urns
 
+    def repeats(self) -> list[str]:
+        """What is listed twice; asked once every entry is valid, as it compares entries."""
+        places = [
+            (f"cohorts[{c}].schools[{i}]", urn)
+            for c, cohort in enumerate(self.cohorts)
+            for i, urn in enumerate(cohort.urns)
+        ] + [(f"comparison_schools[{i}]", urn) for i, urn in enumerate(self.comparison_urns)]
+        first: dict[int, str] = {}
+        errors = []
+        for place, urn in places:
+            if first.setdefault(urn, place) != place:
+                errors.append(f"{place}: URN {urn} is already listed at {first[urn]}")
+        for key, names in (
+            ("cohorts", [cohort.name for cohort in self.cohorts]),
+            ("assessment_windows", [window.slug for window in self.windows]),
+        ):
+            errors += [
+                f"{key}[{i}]: {n!r} appears twice" for i, n in enumerate(names) if n in names[:i]
+            ]
+        return errors
 
-SCALE_FIELDS = {
-    "min": "scale_min",
-    "max": "scale_max",
-    "expected": "expected_threshold",
-    "higher": "higher_threshold",
+
+# pydantic's error types in the words of the README; a type not here keeps pydantic's message.
+REASONS = {
+    "missing": "is missing",
+    "string_type": "should be text",
+    "string_pattern_mismatch": "use lower-case letters, digits and hyphens only",
+    "bool_type": "should be true or false",
+    "list_type": "should be a list",
+    "model_type": "should be an object",
+    **dict.fromkeys(["decimal_type", "decimal_parsing", "finite_number"], "should be a number"),
+    "greater_than_equal": "should be at least {ge}",
+    "decimal_max_digits": "has too many digits (at most {max_digits})",
+    "decimal_max_places": "has too many decimal places (at most {decimal_places})",
+    "decimal_whole_digits": "has too many digits before the point (at most {whole_digits})",
 }
 
 
-class _Reader:
-    def __init__(self):
-        self.errors: list[str] = []
+def _place(loc: tuple[int | str, ...]) -> str:
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc)[1:]
 
-    def fail(self, where: str, reason: str):
-        self.errors.append(f"{where}: {reason}")
 
-    def get(self, data: dict, key: str, where: str, kind, *, required=True, default=None):
-        place = f"{where}.{key}" if where else key
-        if key not in data or data[key] in (None, ""):
-            if required:
-                self.fail(place, "is missing")
-            return default
-        value = data[key]
-        try:
-            if kind is date:
-                return date.fromisoformat(value)
-            if kind is Decimal:
-                if isinstance(value, bool):
-                    raise TypeError
-                return Decimal(str(value))
-            if kind is int:
-                if isinstance(value, bool) or not str(value).isdigit():
-                    raise TypeError
-                return int(value)
-            if not isinstance(value, kind):
-                raise TypeError
-            return value
-        except (TypeError, ValueError, InvalidOperation):
-            expected = {
-                date: "a date as YYYY-MM-DD",
-                Decimal: "a number",
-                int: "a whole number",
-                str: "text",
-                list: "a list",
-                dict: "an object",
-                bool: "true or false",
-            }
-            self.fail(place, f"should be {expected[kind]}")  # fmt: skip
-            return default
+def _messages(invalid: ValidationError) -> list[str]:
+    messages, unknown = [], {}
+    for error in invalid.errors():
+        loc, kind = error["loc"], error["type"]
+        if kind == "extra_forbidden":  # one message for all of an object's unknown keys
+            unknown.setdefault(_place(loc[:-1]), []).append(str(loc[-1]))
+        else:
+            reason = (
+                REASONS[kind].format(**error.get("ctx", {})) if kind in REASONS else error["msg"]
+            )
+            messages.append(f"{_place(loc)}: {reason}")
+    return messages + [
+        f"{place}: has unknown keys {', '.join(sorted(keys))}" for place, keys in unknown.items()
+    ]
 
-    def urns(self, data: dict, key: str, where: str, *, required: bool) -> list[int]:
-        values = self.get(data, key, where, list, required=required, default=[])
-        urns = []
-        for index, value in enumerate(values):
-            if (
-                isinstance(value, int)
-                and 100000 <= value <= 999999
-                or (isinstance(value, str) and value.isdigit() and len(value) == 6)
-            ):
-                urns.append(int(value))
-            else:
-                self.fail(f"{where + '.' if where else ''}{key}[{index}]", "is not a 6-digit URN")
-        return urns
+
+def _given(pairs: list[tuple[str, Any]]) -> dict:
+    # A key set to null or "" counts as left out: a required one "is missing", an optional one
+    # takes its default.
+    return {key: value for key, value in pairs if value not in (None, "")}
 
 
 def read_programme_file(content: bytes) -> ProgrammeSpec:
     try:
-        data = json.loads(content)
+        data = json.loads(content, object_pairs_hook=_given)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ProgrammeFileInvalid([f"the file is not valid JSON ({error})"]) from error
     if not isinstance(data, dict):
         raise ProgrammeFileInvalid(["the file should hold one JSON object"])
-    read = _Reader()
-    slug = read.get(data, "slug", "", str, default="")
-    if slug and slugify(slug) != slug:
-        read.fail("slug", "use lower-case letters, digits and hyphens only")
-    cohorts = []
-    for index, item in enumerate(read.get(data, "cohorts", "", list, default=[])):
-        where = f"cohorts[{index}]"
-        if not isinstance(item, dict):
-            read.fail(where, "should be an object")
-            continue
-        cohorts.append(
-            CohortSpec(
-                name=read.get(item, "name", where, str, default=""),
-                start_date=read.get(item, "start_date", where, date),
-                end_date=read.get(item, "end_date", where, date),
-                urns=read.urns(item, "schools", where, required=True),
-            )
-        )
-    windows = []
-    for index, item in enumerate(
-        read.get(data, "assessment_windows", "", list, required=False, default=[])
-    ):
-        where = f"assessment_windows[{index}]"
-        if not isinstance(item, dict):
-            read.fail(where, "should be an object")
-            continue
-        kind = read.get(item, "kind", where, str, default="")
-        if kind and kind not in WindowKind.values:
-            read.fail(f"{where}.kind", f"should be one of {', '.join(WindowKind.values)}")
-        scale = read.get(item, "scale", where, dict, required=False, default={})
-        unknown = set(scale) - SCALE_FIELDS.keys()
-        if unknown:
-            read.fail(f"{where}.scale", f"has unknown keys {', '.join(sorted(unknown))}")
-        windows.append(
-            WindowSpec(
-                slug=read.get(item, "slug", where, str, default=""),
-                name=read.get(item, "name", where, str, default=""),
-                kind=kind,
-                date=read.get(item, "date", where, date),
-                scale={
-                    SCALE_FIELDS[key]: read.get(scale, key, f"{where}.scale", Decimal)
-                    for key in SCALE_FIELDS.keys() & scale.keys()
-                },
-                instrument=read.get(item, "instrument", where, str, required=False, default=""),
-                teacher_assessment=read.get(
-                    item, "teacher_assessment", where, bool, required=False, default=False
-                ),
-            )
-        )
-    allocation = read.get(data, "allocation", "", dict, required=False, default={})
-    spec = ProgrammeSpec(
-        slug=slug,
-        name=read.get(data, "name", "", str, default=""),
-        funder=read.get(data, "funder", "", str, required=False, default=""),
-        funding_reference=read.get(data, "funding_reference", "", str, required=False, default=""),
-        value=read.get(data, "value", "", Decimal, required=False, default=Decimal(0)),
-        start_date=read.get(data, "start_date", "", date),
-        end_date=read.get(data, "end_date", "", date),
-        aims=read.get(data, "aims", "", str, required=False, default=""),
-        cohorts=cohorts,
-        comparison_urns=read.urns(data, "comparison_schools", "", required=False),
-        windows=windows,
-        sle_days=read.get(
-            allocation, "sle_days", "allocation", Decimal, required=False, default=Decimal(0)
-        ),
-        funding=read.get(
-            allocation, "funding", "allocation", Decimal, required=False, default=Decimal(0)
-        ),
-    )
-    _check_repeats(read, spec)
-    if read.errors:
-        raise ProgrammeFileInvalid(read.errors)
+    try:
+        spec = ProgrammeSpec.model_validate(data)
+    except ValidationError as invalid:
+        raise ProgrammeFileInvalid(_messages(invalid)) from None
+    if repeats := spec.repeats():
+        raise ProgrammeFileInvalid(repeats)
     return spec
-
-
-def _check_repeats(read: _Reader, spec: ProgrammeSpec) -> None:
-    seen: dict[int, str] = {}
-    places = [
-        (f"cohorts[{c}].schools[{i}]", urn)
-        for c, cohort in enumerate(spec.cohorts)
-        for i, urn in enumerate(cohort.urns)
-    ] + [(f"comparison_schools[{i}]", urn) for i, urn in enumerate(spec.comparison_urns)]
-    for place, urn in places:
-        if urn in seen:
-            read.fail(place, f"URN {urn} is already listed at {seen[urn]}")
-        seen.setdefault(urn, place)
-    for key, items in (("cohorts", spec.cohorts), ("assessment_windows", spec.windows)):
-        names = [getattr(item, "slug", None) or item.name for item in items]
-        for index, name in enumerate(names):
-            if name and name in names[:index]:
-                read.fail(f"{key}[{index}]", f"{name!r} appears twice")

@@ -139,7 +139,7 @@ def test_it_updates_what_changed_and_keeps_adjusted_allocations(tmp_path, school
             {"comparison_schools": [999999]},
             "no school with URN 999999: import the register of schools first",
         ),
-        ({"end_date": "2026-01-01"}, "programme: The end date must not be before the start date."),
+        ({"end_date": "2026-01-01"}, "end_date: should not be before start_date"),
     ],
 )
 def test_it_explains_what_is_wrong_and_changes_nothing(tmp_path, schools, change, message):
@@ -160,17 +160,83 @@ def test_it_places_errors_inside_lists(tmp_path, schools):
     assert "assessment_windows[1].scale: has unknown keys top" in err
 
 
+def test_it_reports_every_problem_at_once_with_its_place(tmp_path, schools):
+    spec = _spec(name="", value=-1, allocation={"sle_days": 1.25, "funding": "lots"})
+    del spec["start_date"]
+    spec["cohorts"][0]["schools"] = [300001, True, 300001.0]
+    spec["cohorts"][1] = {**spec["cohorts"][1], "schools": "300003", "end_date": "2027-01-01"}
+    spec["cohorts"].append("Cohort 3")
+    spec["assessment_windows"][0].update(date=20260921, teacher_assessment="yes")
+    spec["assessment_windows"][1]["scale"].update(expected=150, top=3, bottom=0)
+    _, err = _load(tmp_path, spec)
+    assert err.splitlines() == [
+        "start_date: is missing",
+        "name: is missing",
+        "value: should be at least 0",
+        "allocation.sle_days: has too many decimal places (at most 1)",
+        "allocation.funding: should be a number",
+        "cohorts[0].schools[1]: is not a 6-digit URN",
+        "cohorts[0].schools[2]: is not a 6-digit URN",
+        "cohorts[1].end_date: should not be before start_date",
+        "cohorts[1].schools: should be a list",
+        "cohorts[2]: should be an object",
+        "assessment_windows[0].date: should be a date as YYYY-MM-DD",
+        "assessment_windows[0].teacher_assessment: should be true or false",
+        "assessment_windows[1].scale: has unknown keys bottom, top",
+        "Nothing was changed: 13 problem(s).",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("scale", "in_order"),
+    [
+        ({"min": 100, "max": 90}, False),
+        ({"min": 100, "max": 100, "expected": 100, "higher": 100}, False),
+        ({"expected": 111}, False),  # above the default higher standard, 110
+        ({"min": 100, "max": 110, "expected": 100}, True),  # thresholds may sit on the ends
+    ],
+)
+def test_it_checks_a_scale_is_in_order(tmp_path, schools, scale, in_order):
+    spec = _spec()
+    spec["assessment_windows"][1]["scale"] = scale
+    _, err = _load(tmp_path, spec)
+    message = "assessment_windows[1].scale: should run from min to max, with expected and "
+    assert (message not in err) == in_order
+    assert Programme.objects.exists() == in_order
+
+
+def test_it_refuses_names_listed_twice(tmp_path, schools):
+    spec = _spec()
+    spec["cohorts"][1]["name"] = "Cohort 1"
+    spec["assessment_windows"][1]["slug"] = "baseline"
+    _, err = _load(tmp_path, spec)
+    assert "cohorts[1]: 'Cohort 1' appears twice" in err
+    assert "assessment_windows[1]: 'baseline' appears twice" in err
+
+
+def test_it_reads_a_key_left_blank_as_left_out(tmp_path, schools):
+    spec = _spec(funder=None, aims="", value="", allocation=None)
+    spec["assessment_windows"][1]["scale"] = None
+    out, _ = _load(tmp_path, spec)
+    assert "  programme   created 1" in out
+    programme = Programme.objects.get()
+    assert (programme.funder, programme.value) == ("", 0)
+    assert Enrolment.objects.filter(sle_days_allocated=0).count() == 3
+    assert AssessmentWindow.objects.get(slug="end").scale_max == 120
+
+
 def test_it_refuses_a_file_that_is_not_json(tmp_path):
     _, err = _load(tmp_path, "{ not json")
     assert "the file is not valid JSON" in err
 
 
 def test_it_leaves_a_half_valid_file_unwritten(tmp_path, schools):
-    """The windows come last; a window that breaks a rule still undoes the programme."""
+    """The windows come last; a window that breaks a rule of the database (one the file
+    reader does not check) still undoes the programme."""
     spec = _spec()
-    spec["assessment_windows"][1]["scale"] = {"min": 100, "max": 90}
+    spec["assessment_windows"][1]["name"] = "x" * 101
     _, err = _load(tmp_path, spec)
-    assert "assessment_windows[1]" in err
+    assert "assessment_windows[1]: Ensure this value has at most 100 characters" in err
     assert _snapshot() == ([], [], [], [], [])
 
 
