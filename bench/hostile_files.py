@@ -157,10 +157,10 @@ def pool_child(worker: subprocess.Popen, seconds: float = 60) -> int:
     raise SystemExit("the worker did not start")
 
 
-def check_each(paths: dict, *, child: int, queue: str, broker: str, window=None, **sending):
-    """Each file as an upload (to `window`, or one of a new programme), checked by the worker
-    whose pool process is `child` (the task sent with `sending`'s options): its size, the
-    worker's peak memory while checking it, and the upload's outcome."""
+def check_each(paths: dict, *, worker, queue: str, broker: str, window=None, **sending):
+    """Each file as an upload (to `window`, or one of a new programme), checked by `worker`
+    (the task sent with `sending`'s options): its size, the peak memory of the worker's pool
+    process while checking it, and the upload's outcome."""
     # Only once main has pointed Django at the benchmark's database and set it up.
     from datetime import date
 
@@ -184,6 +184,8 @@ def check_each(paths: dict, *, child: int, queue: str, broker: str, window=None,
             upload = services.upload_store(
                 uploaded_by=None, window=window, school=None, file=File(handle, name=path.name)
             )
+        # Looked up for each file: the pool may have replaced its process since the last.
+        child = pool_child(worker)
         reset_peak(child)
         with app.connection_for_write(broker) as connection:
             app.send_task("evaluation.tasks.validate_upload", args=[upload.pk], queue=queue,
@@ -223,7 +225,7 @@ def main() -> None:
     queue = f"hostile-{uuid.uuid4().hex[:8]}"
     worker = start_worker({**os.environ, "CELERY_QUEUE": queue}, queue)
     try:
-        results = check_each(paths, child=pool_child(worker), queue=queue, broker=broker)
+        results = check_each(paths, worker=worker, queue=queue, broker=broker)
     finally:
         worker.terminate()
         worker.wait(timeout=60)

@@ -28,7 +28,7 @@ from evaluation.models import AssessmentUpload, UploadStatus
 from evaluation.tasks import validate_upload
 from mathsprog.table_export import table_rows
 
-from ..workers import Workers, pool_children, wait_for
+from ..workers import Workers
 from .files import pupil_row, results_csv, results_xlsx
 
 LONG_ROW = "Row 2 is longer than 65,536 characters"
@@ -227,8 +227,7 @@ def test_a_real_worker_checks_each_shape_in_under_500_mb(world, settings, tmp_pa
     pool = Workers(XLSX_MAX_SHARED_STRINGS="500000")
     worker = pool.start("hostile")
     try:
-        (child,) = wait_for(lambda: pool_children(worker))
-        results = check_each(paths, child=child, queue=pool.queue, broker=pool.broker)
+        results = check_each(paths, worker=worker, queue=pool.queue, broker=pool.broker)
     finally:
         pool.stop()
     for _, _, name, message in WORKER_SHAPES:
@@ -252,9 +251,8 @@ def test_a_real_worker_stops_a_check_past_its_time(world, window, settings, tmp_
     pool = Workers(UPLOAD_CHECK_SECONDS="1")
     worker = pool.start("slow")
     try:
-        (child,) = wait_for(lambda: pool_children(worker))
         results = check_each(
-            {"slow": path}, child=child, queue=pool.queue, broker=pool.broker, window=window,
+            {"slow": path}, worker=worker, queue=pool.queue, broker=pool.broker, window=window,
             soft_time_limit=1, time_limit=61,
         )  # fmt: skip
     finally:
