@@ -7,8 +7,10 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from evaluation.models import AssessmentUpload, AssessmentWindow
 from programmes.models import EnrolmentInvitation, InvitationStatus, Programme
 from schools.models import School
+from visits.models import RecordOfVisit
 
 from .models import SCHOOL_ROLES, Role, RoleAssignment
 
@@ -256,8 +258,6 @@ def leader_school_ids(user) -> frozenset[int]:
 def upload_windows_for(user) -> QuerySet:
     """Assessment windows the user may upload results to: those of programmes they lead, and
     of programmes their own school takes part in (enrolled or comparison)."""
-    from evaluation.models import AssessmentWindow
-
     scope = scope_of(user)
     windows = AssessmentWindow.objects.select_related("programme")
     if scope.is_site_admin:
@@ -271,8 +271,6 @@ def upload_windows_for(user) -> QuerySet:
 
 
 def uploads_visible_to(user) -> QuerySet:
-    from evaluation.models import AssessmentUpload
-
     scope = scope_of(user)
     uploads = AssessmentUpload.objects.select_related("window__programme", "school", "uploaded_by")
     if scope.is_site_admin:
@@ -283,8 +281,6 @@ def uploads_visible_to(user) -> QuerySet:
 
 
 def upload_or_404(user, pk: int):
-    from evaluation.models import AssessmentUpload
-
     try:
         return uploads_visible_to(user).get(pk=pk)
     except AssessmentUpload.DoesNotExist:
@@ -323,8 +319,6 @@ def visit_school_or_404(user, urn: int) -> tuple[School, list[Programme]]:
 
 
 def visits_visible_to(user) -> QuerySet:
-    from schools.models import RecordOfVisit
-
     scope = scope_of(user)
     visits = RecordOfVisit.objects.select_related("school", "sle", "programme")
     if scope.is_site_admin:
@@ -338,8 +332,6 @@ def visits_visible_to(user) -> QuerySet:
 
 
 def visit_or_404(user, pk: int):
-    from schools.models import RecordOfVisit
-
     try:
         return visits_visible_to(user).get(pk=pk)
     except RecordOfVisit.DoesNotExist:

@@ -12,7 +12,6 @@ two_factor_patterns = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("audit/", views.audit_log, name="audit_log"),
     path("accounts/password_reset/", views.password_reset, name="password_reset"),
     path("accounts/two-factor/", include((two_factor_patterns, "two_factor"))),

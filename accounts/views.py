@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 
 from mathsprog.exports import whole_list
@@ -11,7 +11,6 @@ from mathsprog.exports import whole_list
 from .access import require_site_admin
 from .forms import PasswordResetForm
 from .models import AuditAction, AuditEvent
-from .navigation import dashboards_for
 from .services import password_reset_allow
 from .signin import client_address
 
@@ -19,14 +18,6 @@ from .signin import client_address
 class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(choices=[("", "Every action"), *AuditAction.choices], required=False)
     search = forms.CharField(label="Person or subject", required=False)
-
-
-def home(request):
-    """Send each user to their own dashboard, or let them pick when their roles give several."""
-    dashboards = dashboards_for(request.user)
-    if len(dashboards) == 1:
-        return redirect(dashboards[0].url)
-    return render(request, "accounts/home.html", {"dashboards": dashboards})
 
 
 AUDIT_COLUMNS = ["When", "Who", "What", "Subject", "Where", "Details"]

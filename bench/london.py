@@ -25,12 +25,13 @@ from django.core.files.base import ContentFile  # noqa: E402
 from accounts.models import Role, RoleAssignment, User  # noqa: E402
 from bench.results_file import pupil_upn  # noqa: E402
 from evaluation import reports, services  # noqa: E402
-from programmes.loading import programme_load  # noqa: E402
+from evaluation.programme_file import read_programme_file  # noqa: E402
+from evaluation.programme_loading import programme_load  # noqa: E402
 from programmes.models import Programme  # noqa: E402
-from programmes.programme_file import read_programme_file  # noqa: E402
 from schools.london import LONDON_LOCAL_AUTHORITIES  # noqa: E402
-from schools.models import RecordOfVisit, School, StaffMember, StaffRole, VisitKind  # noqa: E402
+from schools.models import School, StaffMember, StaffRole  # noqa: E402
 from schools.services import schools_upsert_from_register  # noqa: E402
+from visits.models import RecordOfVisit, VisitKind  # noqa: E402
 from workgroups.models import Attendance, Event, EventKind, WorkGroup, WorkGroupType  # noqa: E402
 from workgroups.services import work_group_catalogue_ensure  # noqa: E402
 

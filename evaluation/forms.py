@@ -3,6 +3,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from accounts.access import leader_school_ids, scope_of, upload_windows_for
+from programmes.models import Programme
 from schools.models import School
 
 from .upload_file import UnreadableFile, kind_of
@@ -86,18 +87,12 @@ class SchoolDataDeletionForm(forms.Form):
 
 
 class ProgrammeDataDeletionForm(forms.Form):
-    programme = forms.ModelChoiceField(queryset=None)
+    programme = forms.ModelChoiceField(queryset=Programme.objects.order_by("name"))
     confirm = forms.CharField(
         label="Type the programme's short name (slug) to confirm",
         help_text="This deletes every result of the programme's assessments, its uploaded "
         "files, and the details of its pupils who have no other results. It cannot be undone.",
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        from programmes.models import Programme
-
-        self.fields["programme"].queryset = Programme.objects.order_by("name")
 
     def clean(self):
         data = super().clean()

@@ -8,16 +8,17 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.dispatch import receiver
 
-from mathsprog.queueing import enqueue_on_commit
+from mathsprog.queueing import enqueue_on_commit, task_named
 from programmes import services as programmes_services
 from programmes.models import Programme
 from programmes.signals import programme_data_changed
 
 from . import reports
 from .models import ReportFailure, ReportSnapshot
-from .tasks import compute_report
 
 logger = logging.getLogger(__name__)
+
+COMPUTE_REPORT = "evaluation.tasks.compute_report"
 
 
 @receiver(programme_data_changed, dispatch_uid="evaluation.programme_data_changed")
@@ -31,7 +32,7 @@ def report_queue(*, programme_id: int) -> None:
     report is recorded as failed after no attempt: its pages say so and offer a retry, and
     the next worker to start queues it again."""
     enqueue_on_commit(
-        compute_report,
+        COMPUTE_REPORT,
         programme_id,
         on_failure=lambda error: reports.report_failure_record(
             programme_id=programme_id, error=error, attempts=0
@@ -75,7 +76,7 @@ def reports_of_another_threshold_queue() -> list[int]:
         latest[programme_id] = threshold
     queued = [pk for pk, threshold in latest.items() if threshold != settings.SUPPRESSION_THRESHOLD]
     for programme_id in queued:
-        compute_report.delay(programme_id)
+        task_named(COMPUTE_REPORT).delay(programme_id)
     return queued
 
 

@@ -60,15 +60,11 @@ def school_pupil_data_delete_queue(*, actor, school: School) -> Sending:
     """A deletion can touch a million rows, so a worker does it, not the web request. Nothing
     is written until the worker starts, so a queue that does not answer leaves nothing to
     record: the person is asked to try again."""
-    from .tasks import delete_school_pupil_data
-
-    return enqueue_on_commit(delete_school_pupil_data, school.pk, actor.pk)
+    return enqueue_on_commit("evaluation.tasks.delete_school_pupil_data", school.pk, actor.pk)
 
 
 def programme_pupil_data_delete_queue(*, actor, programme: Programme) -> Sending:
-    from .tasks import delete_programme_pupil_data
-
-    return enqueue_on_commit(delete_programme_pupil_data, programme.pk, actor.pk)
+    return enqueue_on_commit("evaluation.tasks.delete_programme_pupil_data", programme.pk, actor.pk)
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ from schools.models import School
 from . import staging, upload_files
 from .models import AssessmentUpload, AssessmentWindow, UploadStatus, academic_year_of
 from .upload_file import UnreadableFile, read_rows
+from .upload_leases import upload_queue
 from .upload_limits import took_too_long
 from .validation import ResultsValidator, RowError
 
@@ -33,8 +34,6 @@ logger = logging.getLogger(__name__)
 @transaction.atomic
 def upload_create(*, uploaded_by, window: AssessmentWindow, school: School | None, file):
     """Store the file where every worker can read it, and queue its check."""
-    from .tasks import upload_queue
-
     upload = upload_store(uploaded_by=uploaded_by, window=window, school=school, file=file)
     audit(
         uploaded_by,
@@ -257,8 +256,6 @@ def _claim_for_import(upload: AssessmentUpload, user) -> None:
 @transaction.atomic
 def upload_confirm(*, upload: AssessmentUpload, user) -> None:
     """The person has seen the preview and wants it imported: claim it, and queue the import."""
-    from .tasks import upload_queue
-
     _claim_for_import(upload, user)
     upload_queue(upload)
 
@@ -355,8 +352,6 @@ def later_upload(upload: AssessmentUpload) -> AssessmentUpload | None:
 
 @transaction.atomic
 def upload_request_rollback(*, upload: AssessmentUpload, user) -> None:
-    from .tasks import upload_queue
-
     if upload.status != UploadStatus.IMPORTED:
         raise ValidationError("Only an imported upload can be rolled back.")
     later = later_upload(upload)

@@ -5,11 +5,8 @@ from celery import shared_task
 from celery.signals import worker_ready
 from celery.utils.time import get_exponential_backoff_interval
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
-from mathsprog.queueing import enqueue_on_commit
 from programmes.models import Programme
 from schools.models import School
 
@@ -70,41 +67,13 @@ def rollback_upload(self, upload_id: int) -> None:
     _run(self, services.upload_rollback, upload_id)
 
 
-# The task that does the step an upload in each working status waits for.
-STEP_TASKS = {
-    UploadStatus.QUEUED: validate_upload,
-    UploadStatus.VALIDATING: validate_upload,
-    UploadStatus.IMPORTING: import_upload,
-    UploadStatus.ROLLING_BACK: rollback_upload,
-}
-
-
-def upload_queue(upload: AssessmentUpload) -> None:
-    """Queue the step the upload waits for, once the transaction commits. If the broker does
-    not answer, the upload records it: its page says so and offers to try again, and the
-    sweep (requeue_stalled_uploads) tries again too."""
-    enqueue_on_commit(
-        STEP_TASKS[upload.status],
-        upload.pk,
-        on_failure=lambda error: upload_leases.upload_queue_failed(upload),
-    )
-
-
-@transaction.atomic
-def upload_queue_again(*, upload: AssessmentUpload, user=None) -> None:
-    """Try again: queue a step that could not be queued."""
-    if not upload_leases.upload_unqueued_claim(upload=upload):
-        raise ValidationError("This upload is already on the queue.")
-    upload_queue(upload)
-
-
 @shared_task
 def requeue_stalled_uploads() -> None:
     """Every few minutes (Celery beat) and as each worker starts: queue again each step that
     could not be queued, or whose worker stopped (see upload_leases). Safe to run twice, or
     on two workers at once."""
     for upload in upload_leases.uploads_stalled_claim(now=timezone.now()):
-        upload_queue(upload)
+        upload_leases.upload_queue(upload)
 
 
 @shared_task

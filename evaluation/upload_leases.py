@@ -1,4 +1,5 @@
-"""Which task is on an upload's current step, and whether its worker is still alive.
+"""Queueing an upload's current step, which task is on it, and whether its worker is still
+alive.
 
 A task claims the step before it starts, then a thread beats a heartbeat on the upload every
 fifth of UPLOAD_STALL_SECONDS while the step runs, so that a long merge, or a wait for the
@@ -19,9 +20,12 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+
+from mathsprog.queueing import enqueue_on_commit
 
 from .models import AssessmentUpload, UploadStatus
 
@@ -34,6 +38,13 @@ WORKING = [
     UploadStatus.IMPORTING,
     UploadStatus.ROLLING_BACK,
 ]
+# The task that does the step an upload in each working status waits for.
+STEP_TASKS = {
+    UploadStatus.QUEUED: "evaluation.tasks.validate_upload",
+    UploadStatus.VALIDATING: "evaluation.tasks.validate_upload",
+    UploadStatus.IMPORTING: "evaluation.tasks.import_upload",
+    UploadStatus.ROLLING_BACK: "evaluation.tasks.rollback_upload",
+}
 
 
 def _stale(now: datetime) -> datetime:
@@ -122,3 +133,22 @@ def uploads_stalled_claim(*, now: datetime) -> list[AssessmentUpload]:
 def is_stalled(upload: AssessmentUpload, now: datetime) -> bool:
     """Its worker has gone quiet, and no sweep has queued its step again yet."""
     return upload.heartbeat_at is not None and upload.heartbeat_at < _stale(now)
+
+
+def upload_queue(upload: AssessmentUpload) -> None:
+    """Queue the step the upload waits for, once the transaction commits. If the broker does
+    not answer, the upload records it: its page says so and offers to try again, and the
+    sweep (requeue_stalled_uploads) tries again too."""
+    enqueue_on_commit(
+        STEP_TASKS[upload.status],
+        upload.pk,
+        on_failure=lambda error: upload_queue_failed(upload),
+    )
+
+
+@transaction.atomic
+def upload_queue_again(*, upload: AssessmentUpload, user=None) -> None:
+    """Try again: queue a step that could not be queued."""
+    if not upload_unqueued_claim(upload=upload):
+        raise ValidationError("This upload is already on the queue.")
+    upload_queue(upload)

@@ -125,7 +125,7 @@ def upload_rollback(request, pk: int):
 
 @require_POST
 def upload_queue_again(request, pk: int):
-    return _act(request, pk, tasks.upload_queue_again, "Queued again.")
+    return _act(request, pk, upload_leases.upload_queue_again, "Queued again.")
 
 
 def template_csv(request):
@@ -148,7 +148,7 @@ def report_recompute(request, slug: str):
         messages.success(request, "The report is being recomputed.")
     else:
         messages.warning(request, "We couldn't reach the task queue: see the report below.")
-    return redirect("programmes:dashboard", slug=programme.slug)
+    return redirect("dashboards:programme", slug=programme.slug)
 
 
 @require_POST
@@ -160,7 +160,7 @@ def report_retry(request, slug: str):
     messages.success(request, f"The report of {programme.name} is being computed again.")
     if request.POST.get("back") == "failures":
         return redirect("evaluation:report_failures")
-    return redirect("programmes:dashboard", slug=programme.slug)
+    return redirect("dashboards:programme", slug=programme.slug)
 
 
 def report_failures(request):

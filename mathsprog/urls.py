@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from dashboards.views.home import home
 from workgroups import views as workgroup_views
 
 from .health import healthz
@@ -8,6 +9,7 @@ from .health import healthz
 admin.site.site_header = "mathsprog data admin"
 
 urlpatterns = [
+    path("", home, name="home"),
     path("", include("accounts.urls")),
     path("programmes/", include("programmes.urls")),
     path("programmes/<slug:slug>/", include("workgroups.urls")),
@@ -16,8 +18,10 @@ urlpatterns = [
     path("work-group-types/new/", workgroup_views.type_form, name="work_group_type_create"),
     path("work-group-types/<int:pk>/", workgroup_views.type_form, name="work_group_type_edit"),
     path("schools/", include("schools.urls")),
-    path("visits/", include("schools.visit_urls")),
+    path("", include("visits.urls")),
     path("assessments/", include("evaluation.urls")),
+    # Last: its slug and URN patterns sit under /programmes/, /schools/, /visits/ (see its urls).
+    path("", include("dashboards.urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

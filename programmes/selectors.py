@@ -5,18 +5,16 @@ from django.db.models import (
     Count,
     DecimalField,
     Exists,
-    F,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
 
 from accounts.models import Role, RoleAssignment
-from schools.models import LocalAuthority, RecordOfVisit
+from schools.models import LocalAuthority
 
 from .models import (
     BudgetLine,
@@ -58,29 +56,17 @@ def programmes_with_school_counts(programmes: QuerySet[Programme]) -> QuerySet[P
     return programmes.annotate(school_count=Count("enrolments")).order_by("-start_date", "name")
 
 
-def _days_used_subquery():
-    visits = (
-        RecordOfVisit.objects.filter(programme=OuterRef("programme"), school=OuterRef("school"))
-        .values("school")
-        .annotate(total=Sum("days"))
-        .values("total")
-    )
-    return Coalesce(Subquery(visits), ZERO)
-
-
 def enrolments(
     *,
     programme: Programme,
     cohort: Cohort | None = None,
     local_authority: LocalAuthority | None = None,
     search: str = "",
-    over_allocation: bool = False,
 ) -> QuerySet[Enrolment]:
-    """A programme's schools with their allocation and the SLE days their visits used."""
+    """A programme's schools with their allocation (visits.selectors adds the days used)."""
     rows = (
         Enrolment.objects.filter(programme=programme)
         .select_related("school__local_authority", "cohort")
-        .annotate(sle_days_used=_days_used_subquery())
         .order_by("school__name")
     )
     if cohort:
@@ -91,29 +77,7 @@ def enrolments(
         term = search.strip()
         by_urn = Q(school__urn=int(term)) if term.isdigit() else Q()
         rows = rows.filter(Q(school__name__icontains=term) | by_urn)
-    if over_allocation:
-        rows = rows.filter(sle_days_used__gt=F("sle_days_allocated"))
     return rows
-
-
-@dataclass(frozen=True)
-class SleDays:
-    allocated: Decimal
-    used: Decimal
-    schools_over: int
-
-    @property
-    def over(self) -> bool:
-        return self.used > self.allocated
-
-
-def sle_days(*, programme: Programme) -> SleDays:
-    allocated = programme.enrolments.aggregate(total=Coalesce(Sum("sle_days_allocated"), ZERO))
-    used = RecordOfVisit.objects.filter(
-        programme=programme, school__enrolments__programme=programme
-    ).aggregate(total=Coalesce(Sum("days"), ZERO))
-    schools_over = enrolments(programme=programme, over_allocation=True).count()
-    return SleDays(allocated["total"], used["total"], schools_over)
 
 
 @dataclass(frozen=True)
@@ -176,24 +140,6 @@ def strand_uptake_for(*, strand: InterventionStrand) -> list[tuple[Enrolment, St
             "school__name"
         )
     ]
-
-
-def funder_report(*, programme: Programme) -> dict:
-    """What a funder asks of a programme: reach, KPIs against targets, money and SLE time,
-    CPD, and (from the evaluation) attainment, gaps and effect sizes."""
-    from workgroups.selectors import cpd_counts
-
-    return {
-        "schools": programme.enrolments.count(),
-        "comparison_schools": programme.comparison_schools.count(),
-        "local_authorities": local_authorities_with_school_counts(programme=programme).count(),
-        "kpis": list(programme.kpis.all()),
-        "budget": budget(programme=programme),
-        "sle_days": sle_days(programme=programme),
-        "visits": programme.visits.count(),
-        "cpd": cpd_counts(programme=programme),
-        "events": programme.events.count(),
-    }
 
 
 def invitations_sent(*, programme: Programme, kind: str) -> QuerySet[EnrolmentInvitation]:

@@ -126,15 +126,13 @@ def _local_authority_ids(rows: list[RegisterRow]) -> dict[int | str, int]:
 
 def school_register_import_create(*, uploaded_by, file_name: str, content: bytes):
     """Record an upload and queue its import for a worker, once the upload is committed."""
-    from .tasks import run_school_register_import
-
     register_import = SchoolRegisterImport.objects.create(
         uploaded_by=uploaded_by, file_name=file_name, content=content
     )
     # A queue that does not answer: nothing was imported, and the page says to upload again.
     queue_down = {"row": "", "column": "", "value": "", "reason": "the task queue did not answer"}
     enqueue_on_commit(
-        run_school_register_import,
+        "schools.tasks.run_school_register_import",
         register_import.pk,
         on_failure=lambda error: SchoolRegisterImport.objects.filter(pk=register_import.pk).update(
             status=ImportStatus.FAILED, errors=[queue_down], finished_at=timezone.now()

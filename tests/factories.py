@@ -13,15 +13,8 @@ from programmes.models import (
     Programme,
     SpendEntry,
 )
-from schools.models import (
-    LocalAuthority,
-    RecordOfVisit,
-    School,
-    StaffMember,
-    StaffRole,
-    VisitKind,
-    VisitLength,
-)
+from schools.models import LocalAuthority, School, StaffMember, StaffRole
+from visits.models import RecordOfVisit, VisitKind, VisitLength
 from workgroups.models import Event, EventKind, WorkGroup, WorkGroupType
 
 

@@ -40,7 +40,7 @@ MATRIX = {
     "audit_log": Rule(ADMIN),
     "programmes:list": Rule(EVERYONE),
     "programmes:create": Rule(LEADS),
-    "programmes:dashboard": Rule(LEADS, "slug", "other_slug"),
+    "dashboards:programme": Rule(LEADS, "slug", "other_slug"),
     "programmes:edit": Rule(LEADS, "slug", "other_slug"),
     "programmes:cohort_create": Rule(LEADS, "slug", "other_slug"),
     "programmes:cohort_edit": Rule(LEADS, "cohort", "other_cohort"),
@@ -48,7 +48,7 @@ MATRIX = {
     "programmes:kpi_edit": Rule(LEADS, "kpi", "other_kpi"),
     "programmes:band_create": Rule(LEADS, "slug", "other_slug"),
     "programmes:band_edit": Rule(LEADS, "band", "other_band"),
-    "programmes:enrolments": Rule(LEADS, "slug", "other_slug"),
+    "dashboards:enrolments": Rule(LEADS, "slug", "other_slug"),
     "programmes:enrol": Rule(LEADS, "slug", "other_slug"),
     "programmes:enrolment_edit": Rule(LEADS, "enrolment", "other_enrolment"),
     "programmes:comparison": Rule(LEADS, "slug", "other_slug"),
@@ -57,7 +57,7 @@ MATRIX = {
     "programmes:strand_create": Rule(LEADS, "slug", "other_slug"),
     "programmes:strand_edit": Rule(LEADS, "strand", "other_strand"),
     "programmes:strand_uptake": Rule(LEADS, "strand", "other_strand"),
-    "programmes:budget": Rule(LEADS, "slug", "other_slug"),
+    "dashboards:budget": Rule(LEADS, "slug", "other_slug"),
     "programmes:budget_line_create": Rule(LEADS, "slug", "other_slug"),
     "programmes:budget_line_edit": Rule(LEADS, "budget_line", "other_budget_line"),
     "programmes:spend_create": Rule(LEADS, "slug", "other_slug"),
@@ -76,11 +76,11 @@ MATRIX = {
     "work_group_type_create": Rule(ADMIN),
     "work_group_type_edit": Rule(ADMIN, "work_group_type"),
     "schools:list": Rule(EVERYONE),
-    "schools:mine": Rule(EVERYONE),
+    "dashboards:mine": Rule(EVERYONE),
     "schools:create": Rule(ADMIN),
     "schools:register_import_new": Rule(ADMIN),
     "schools:register_import": Rule(ADMIN, "register_import"),
-    "schools:dashboard": Rule(SCHOOL_A, "urn", "other_urn"),
+    "dashboards:school": Rule(SCHOOL_A, "urn", "other_urn"),
     "schools:edit": Rule(ADMIN, "urn"),
     "schools:staff": Rule(SCHOOL_A, "urn", "other_urn"),
     "schools:staff_create": Rule(SCHOOL_A_EDITORS, "urn", "other_urn"),
@@ -133,22 +133,22 @@ MATRIX |= {
     "visits:detail": Rule(SCHOOL_A | {"sle"}, "visit", "other_visit"),
     "visits:acknowledge": Rule(SCHOOL_A, "visit", "other_visit", "post"),
     "visits:photo": Rule(SCHOOL_A, "visit", "other_visit", "post"),
-    "visits:coverage_mine": Rule(VISITORS, "slug", "other_slug"),
-    "visits:coverage_programme": Rule(LEADS, "slug", "other_slug"),
-    "schools:action_plan": Rule(SCHOOL_A, "urn", "other_urn"),
-    "schools:action_create": Rule(SCHOOL_A_EDITORS | {"sle"}, "urn", "other_urn"),
-    "schools:action_edit": Rule(SCHOOL_A_EDITORS | {"sle"}, "action", "other_action"),
-    "schools:risk_create": Rule(SCHOOL_A_EDITORS | {"sle"}, "urn", "other_urn"),
-    "schools:risk_edit": Rule(SCHOOL_A_EDITORS | {"sle"}, "risk", "other_risk"),
+    "dashboards:coverage_mine": Rule(VISITORS, "slug", "other_slug"),
+    "dashboards:coverage_programme": Rule(LEADS, "slug", "other_slug"),
+    "visits:action_plan": Rule(SCHOOL_A, "urn", "other_urn"),
+    "visits:action_create": Rule(SCHOOL_A_EDITORS | {"sle"}, "urn", "other_urn"),
+    "visits:action_edit": Rule(SCHOOL_A_EDITORS | {"sle"}, "action", "other_action"),
+    "visits:risk_create": Rule(SCHOOL_A_EDITORS | {"sle"}, "urn", "other_urn"),
+    "visits:risk_edit": Rule(SCHOOL_A_EDITORS | {"sle"}, "risk", "other_risk"),
 }
 
-MATRIX["schools:governor_report"] = Rule(SCHOOL_A, "urn", "other_urn")
+MATRIX["dashboards:governor_report"] = Rule(SCHOOL_A, "urn", "other_urn")
 # A school's headteacher answers its invitations to programmes (site admins any school's).
 MATRIX["invitations:list"] = Rule(frozenset({"admin", "head_a", "head_b"}))
 MATRIX["invitations:answer"] = Rule(
     frozenset({"admin", "head_a"}), "invitation", "other_invitation"
 )
-MATRIX["programmes:funder_report"] = Rule(LEADS, "slug", "other_slug")
+MATRIX["dashboards:funder_report"] = Rule(LEADS, "slug", "other_slug")
 
 # Two-factor sign-in: each person's own pages, which go on to the step that fits (set-up,
 # the code check, the overview); turning it off only for those who may do without it.

@@ -30,7 +30,7 @@ FORMULA = '=HYPERLINK("http://x")'
 # Some of the downloads the walk must find: views that answer with a file, and pages with
 # tables marked for download (the upload's problems, the enrolments).
 KNOWN = {"evaluation:upload_errors", "evaluation:template_csv", "evaluation:template_xlsx",
-         "evaluation:report_csv", "evaluation:upload", "programmes:enrolments"}  # fmt: skip
+         "evaluation:report_csv", "evaluation:upload", "dashboards:enrolments"}  # fmt: skip
 
 kwargs = test_permission_matrix.kwargs  # the fixture: one of every object, in and out of scope
 

@@ -30,7 +30,7 @@ def test_excel_exports_hold_the_same_neutralised_table(client, world):
     world.school_a.name = "=cmd|' /C calc'!A0"
     world.school_a.save()
     client.force_login(world.hub_lead)
-    url = reverse("programmes:enrolments", args=[world.programme.slug]) + "?format=xlsx"
+    url = reverse("dashboards:enrolments", args=[world.programme.slug]) + "?format=xlsx"
     response = client.get(url)
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
@@ -50,7 +50,7 @@ def test_every_marked_table_downloads_as_shown(client, world):
 
     BudgetLineFactory(programme=world.programme, name="@SUM(1+1) line")
     client.force_login(world.hub_lead)
-    url = reverse("programmes:budget", args=[world.programme.slug])
+    url = reverse("dashboards:budget", args=[world.programme.slug])
     page = client.get(url).content.decode()
     assert 'data-export="budget"' in page
     assert "export=budget&amp;format=xlsx" in page

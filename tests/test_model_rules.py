@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from evaluation.models import AssessmentWindow
 from programmes.models import AllocationBand, ComparisonSchool, Enrolment, Kpi
-from schools.models import RecordOfVisit, VisitKind, VisitLength
 from tests.factories import (
     CohortFactory,
     EnrolmentFactory,
@@ -19,6 +18,7 @@ from tests.factories import (
     StaffMemberFactory,
     UserFactory,
 )
+from visits.models import RecordOfVisit, VisitKind, VisitLength
 from workgroups.models import EventKind
 
 pytestmark = pytest.mark.django_db

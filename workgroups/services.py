@@ -2,11 +2,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from mathsprog.services import changed_fields, model_create, model_update
+from programmes.services import programme_data_changed
 from schools.models import StaffMember
 
-from .models import Attendance, Event, EventKind, WorkGroup, WorkGroupParticipant
+from .catalogue import WORK_GROUP_TYPES
+from .models import Attendance, Event, EventKind, WorkGroup, WorkGroupParticipant, WorkGroupType
 from .selectors import register_candidates
-from .signals import work_group_changed
 
 
 @transaction.atomic
@@ -14,7 +15,7 @@ def work_group_create(*, programme, **fields) -> WorkGroup:
     """A new work group; with schools, it is a new scope of the programme's report."""
     work_group = model_create(WorkGroup, programme=programme, **fields)
     if fields.get("schools"):
-        work_group_changed.send(sender=WorkGroup, programme_id=programme.pk)
+        programme_data_changed(programme_id=programme.pk)
     return work_group
 
 
@@ -26,7 +27,7 @@ def work_group_update(*, work_group: WorkGroup, **fields) -> WorkGroup:
     schools = set(work_group.schools.values_list("pk", flat=True))
     model_update(work_group, **fields)
     if renamed or schools != set(work_group.schools.values_list("pk", flat=True)):
-        work_group_changed.send(sender=WorkGroup, programme_id=work_group.programme_id)
+        programme_data_changed(programme_id=work_group.programme_id)
     return work_group
 
 
@@ -34,7 +35,7 @@ def work_group_update(*, work_group: WorkGroup, **fields) -> WorkGroup:
 def work_group_delete(*, work_group: WorkGroup) -> None:
     """(The data admin only.) A work group with schools leaves the programme's report."""
     if work_group.schools.exists():
-        work_group_changed.send(sender=WorkGroup, programme_id=work_group.programme_id)
+        programme_data_changed(programme_id=work_group.programme_id)
     work_group.delete()
 
 
@@ -90,9 +91,6 @@ def register_record(*, event: Event, present_ids: set[int]) -> int:
 def work_group_catalogue_ensure(model=None) -> None:
     """The national catalogue of work group types, added where missing (the data migration
     calls it with the historical model)."""
-    from .catalogue import WORK_GROUP_TYPES
-    from .models import WorkGroupType
-
     model = model or WorkGroupType
     for fields in WORK_GROUP_TYPES:
         model.objects.get_or_create(name=fields["name"], defaults=fields)

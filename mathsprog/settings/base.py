@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "programmes",
     "workgroups",
     "evaluation",
+    "dashboards",
+    "visits",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -132,7 +135,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.navigation",
+                "dashboards.context_processors.navigation",
             ],
         },
     },

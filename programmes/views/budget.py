@@ -1,27 +1,15 @@
-from django.shortcuts import render
 from django.urls import reverse
 
 from accounts.access import programme_led_or_404
 from mathsprog.views import form_view
 
-from .. import selectors, services
+from .. import services
 from ..forms import BudgetLineForm, SpendEntryForm
 from .parts import programme_part_form
 
 
-def budget(request, slug: str):
-    programme = programme_led_or_404(request.user, slug)
-    context = {
-        "programme": programme,
-        "budget": selectors.budget(programme=programme),
-        "spend": selectors.recent_spend(programme=programme),
-        "sle_days": selectors.sle_days(programme=programme),
-    }
-    return render(request, "programmes/budget.html", context)
-
-
 def _budget_url(programme) -> str:
-    return reverse("programmes:budget", args=[programme.slug])
+    return reverse("dashboards:budget", args=[programme.slug])
 
 
 def budget_line_form(request, slug: str, pk: int | None = None):
@@ -32,7 +20,7 @@ def budget_line_form(request, slug: str, pk: int | None = None):
         form_class=BudgetLineForm,
         related="budget_lines",
         noun="budget line",
-        back="programmes:budget",
+        back="dashboards:budget",
         back_label="Budget",
     )
 

@@ -1,11 +1,9 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import may_enrol_directly, programme_led_or_404
-from mathsprog.exports import table_response
 from mathsprog.views import form_view
 
 from .. import selectors, services
@@ -13,12 +11,10 @@ from ..forms import (
     AllocationMode,
     BulkEnrolmentForm,
     ComparisonSchoolsForm,
-    EnrolmentFilterForm,
     EnrolmentForm,
 )
 from ..models import InvitationKind
 
-PAGE_SIZE = 50
 ENROL_INTRO = (
     "Enrol several schools into a cohort at once. If any of them cannot be enrolled, none "
     "is, and you are told why."
@@ -31,36 +27,8 @@ INVITE_INTRO = (
 )
 
 
-def enrolment_list(request, slug: str):
-    programme = programme_led_or_404(request.user, slug)
-    filters = EnrolmentFilterForm(request.GET or None, programme=programme)
-    criteria = filters.cleaned_data if filters.is_valid() else {}
-    rows = selectors.enrolments(programme=programme, **criteria)
-    if request.GET.get("format") in ("csv", "xlsx"):
-        return table_response(
-            request,
-            f"{programme.slug}-schools",
-            ["URN", "School", "Local authority", "Cohort", "SLE days allocated",
-             "SLE days used", "Funding allocated (£)"],
-            ((e.school.urn, e.school.name, e.school.local_authority.name, e.cohort.name,
-              e.sle_days_allocated, e.sle_days_used, e.funding_allocated) for e in rows),
-        )  # fmt: skip
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "programme": programme,
-        "filters": filters,
-        "page": page,
-        "query": query.urlencode(),
-        "direct": may_enrol_directly(request.user),
-        "invitations": selectors.invitations_sent(programme=programme, kind=InvitationKind.ENROL),
-    }
-    return render(request, "programmes/enrolment_list.html", context)
-
-
 def _schools_url(programme) -> str:
-    return reverse("programmes:enrolments", args=[programme.slug])
+    return reverse("dashboards:enrolments", args=[programme.slug])
 
 
 def enrolment_bulk(request, slug: str):

@@ -6,11 +6,8 @@ from accounts.access import (
     programme_led_or_404,
     programmes_visible_to,
     require_programme_creator,
-    uploads_visible_to,
 )
-from evaluation import selectors as evaluation_selectors
 from mathsprog.views import form_view
-from workgroups.selectors import cpd_counts
 
 from .. import selectors, services
 from ..forms import AllocationBandForm, CohortForm, KpiForm, ProgrammeForm
@@ -23,38 +20,8 @@ def programme_list(request):
     return render(request, "programmes/programme_list.html", context)
 
 
-def programme_dashboard(request, slug: str):
-    programme = programme_led_or_404(request.user, slug)
-    report_status = evaluation_selectors.report_status(programme=programme)
-    context = {
-        "programme": programme,
-        "cohorts": selectors.cohorts_with_school_counts(programme=programme),
-        "local_authorities": selectors.local_authorities_with_school_counts(programme=programme),
-        "kpis": programme.kpis.all(),
-        "bands": programme.allocation_bands.all(),
-        "sle_days": selectors.sle_days(programme=programme),
-        "budget": selectors.budget(programme=programme),
-        "report": report_status,
-        "headlines": evaluation_selectors.programme_headlines(
-            snapshot=report_status.snapshot, programme=programme
-        ),
-        "charts": evaluation_selectors.programme_charts(
-            snapshot=report_status.snapshot, programme=programme
-        ),
-        "cohort_figures": evaluation_selectors.cohort_figures(
-            snapshot=report_status.snapshot, programme=programme
-        ),
-        "attention": evaluation_selectors.schools_needing_attention(
-            snapshot=report_status.snapshot, programme=programme
-        ),
-        "uploads": uploads_visible_to(request.user).filter(window__programme=programme)[:5],
-        "cpd": cpd_counts(programme=programme),
-    }
-    return render(request, "programmes/dashboard.html", context)
-
-
 def _dashboard_url(programme) -> str:
-    return reverse("programmes:dashboard", args=[programme.slug])
+    return reverse("dashboards:programme", args=[programme.slug])
 
 
 def programme_create(request):
@@ -83,7 +50,7 @@ def programme_edit(request, slug: str):
 
 def _part(request, slug, pk, **kwargs):
     return programme_part_form(
-        request, slug, pk, back="programmes:dashboard", back_label="Programme", **kwargs
+        request, slug, pk, back="dashboards:programme", back_label="Programme", **kwargs
     )
 
 

@@ -4,22 +4,14 @@ from django.urls import reverse
 
 from accounts.access import (
     can_edit_school_staff,
-    invitations_awaiting,
-    may_see_comparison_school,
     require_site_admin,
-    school_programmes_visible_to,
     school_staff_editable_or_404,
     school_visible_or_404,
-    schools_assigned_to_sle,
     schools_visible_to,
-    scope_of,
 )
-from evaluation.selectors import school_dashboard_figures
 from mathsprog.exports import whole_list
 from mathsprog.services import model_save
 from mathsprog.views import form_view
-from programmes.models import Programme
-from workgroups.selectors import cpd_coverage
 
 from .. import selectors, services
 from ..forms import SchoolFilterForm, SchoolForm, SchoolRegisterUploadForm, StaffMemberForm
@@ -59,46 +51,6 @@ def school_list(request):
     return render(request, "schools/school_list.html", context)
 
 
-def my_schools(request):
-    """An SLE's home: the schools they are assigned to support."""
-    assigned = schools_assigned_to_sle(request.user)
-    schools = selectors.schools_with_local_authority(assigned)
-    programmes = Programme.objects.filter(
-        pk__in={p for _, p in scope_of(request.user).sle_assignments}
-    )
-    context = {
-        "schools": schools,
-        "programmes": programmes,
-        **selectors.sle_home(user=request.user, school_ids=assigned.values("pk")),
-    }
-    return render(request, "schools/my_schools.html", context)
-
-
-def school_dashboard(request, urn: int):
-    school = school_visible_or_404(request.user, urn)
-    programmes = school_programmes_visible_to(request.user, school)
-    current, _ = selectors.staff_of(school=school)
-    enrolments = list(selectors.school_enrolments(school=school, programmes=programmes))
-    context = {
-        "school": school,
-        "enrolments": enrolments,
-        "staff_count": len(current),
-        # A school is in one or two programmes at a time: one coverage query for each.
-        "cpd": [
-            (e.programme, cpd_coverage(programme=e.programme, school=school)) for e in enrolments
-        ],
-        "can_edit_school": scope_of(request.user).is_site_admin,
-        "evaluation": school_dashboard_figures(
-            school=school,
-            comparison_shown=may_see_comparison_school(request.user, school.pk),
-            programmes=programmes,
-        ),
-        "invitations_awaiting": invitations_awaiting(request.user, school).count(),
-        "charts": True,
-    }
-    return render(request, "schools/dashboard.html", context)
-
-
 def school_form(request, urn: int | None = None):
     require_site_admin(request.user)
     school = get_object_or_404(School, urn=urn) if urn else None
@@ -106,7 +58,7 @@ def school_form(request, urn: int | None = None):
         request,
         SchoolForm(request.POST or None, instance=school),
         save=lambda data: services.school_save(school=school or School(), **data),
-        success_url=lambda saved: reverse("schools:dashboard", args=[saved.urn]),
+        success_url=lambda saved: reverse("dashboards:school", args=[saved.urn]),
         title=f"Edit {school.name}" if school else "Add a school",
         back_url=reverse("schools:list"),
         back_label="Schools",

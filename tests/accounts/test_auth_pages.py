@@ -11,7 +11,7 @@ def test_it_signs_in_by_email_and_out_by_post(client, world):
     )
     assert response.status_code == 302
     assert client.get("/").status_code == 302  # on to the dashboard, not back to login
-    assert client.get("/")["Location"] == reverse("schools:dashboard", args=[world.school_a.urn])
+    assert client.get("/")["Location"] == reverse("dashboards:school", args=[world.school_a.urn])
     assert client.post(reverse("logout")).status_code == 302
     assert client.get("/")["Location"].startswith(reverse("login"))
 

@@ -104,7 +104,9 @@ AFTER = [("accounts", "0003_email_in_one_spelling")]
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_lower_cases_addresses_or_names_the_accounts_that_clash():
     executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
+    # With the records of visit back under schools' table names, as they were then: deleting
+    # a user by that state's models looks for the visits that name them.
+    executor.migrate([*BEFORE, ("visits", None)])
     OldUser = executor.loader.project_state(BEFORE).apps.get_model("accounts", "User")
     OldUser.objects.create(email="Helen.Marsh@Example.ORG", full_name="Helen", password="!")
     clash = OldUser.objects.create(email="HELEN.marsh@example.org", full_name="Dup", password="!")
@@ -120,3 +122,4 @@ def test_the_migration_lower_cases_addresses_or_names_the_accounts_that_clash():
         "helen.marsh@example.org",
         "tom@example.org",
     ]
+    MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())

@@ -33,7 +33,7 @@ def test_a_correct_password_resets_the_count(world):
 
 def test_pages_carry_a_content_security_policy(client, world):
     client.force_login(world.hub_lead)
-    response = client.get(reverse("programmes:dashboard", args=[world.programme.slug]))
+    response = client.get(reverse("dashboards:programme", args=[world.programme.slug]))
     policy = response["Content-Security-Policy"]
     assert "default-src 'self'" in policy
     assert "script-src 'self'" in policy

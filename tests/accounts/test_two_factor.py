@@ -77,7 +77,7 @@ def recovery_codes(user) -> list[str]:
 
 def test_it_sends_admins_and_hub_leads_without_an_app_to_set_up_from_any_page(client, world):
     setup = reverse("two_factor:setup")
-    pages = ["/", reverse("programmes:dashboard", args=[world.programme.slug]), "/audit/?x=1"]
+    pages = ["/", reverse("dashboards:programme", args=[world.programme.slug]), "/audit/?x=1"]
     for person in (world.admin, world.hub_lead):
         client.force_login(person)
         for page in pages:
@@ -107,7 +107,7 @@ def test_it_refuses_a_wrong_code_at_set_up_and_confirms_the_right_one(client, wo
     assert "they are not shown again" in page
     # The session has passed the second step: on to the dashboard.
     assert client.get("/")["Location"] == reverse(
-        "programmes:dashboard", args=[world.programme.slug]
+        "dashboards:programme", args=[world.programme.slug]
     )
     event = AuditEvent.objects.get(action=AuditAction.TWO_FACTOR_SET_UP)
     assert event.actor == world.hub_lead
@@ -132,7 +132,7 @@ def test_signing_in_again_asks_for_a_code_and_goes_on_where_it_was_going(world, 
     device = give_app(world.hub_lead)
     client = Client()
     sign_in(client, world.hub_lead)
-    dashboard = reverse("programmes:dashboard", args=[world.programme.slug])
+    dashboard = reverse("dashboards:programme", args=[world.programme.slug])
     response = client.get(dashboard)
     verify = f"{reverse('two_factor:verify')}?{urlencode({'next': dashboard})}"
     assert response["Location"] == verify
@@ -214,7 +214,7 @@ def test_new_recovery_codes_replace_the_old(client, world, clock):
 
 def test_a_headteacher_may_do_without_it_or_opt_in_and_is_then_asked(client, world, clock):
     client.force_login(world.head_a)
-    school = reverse("schools:dashboard", args=[world.school_a.urn])
+    school = reverse("dashboards:school", args=[world.school_a.urn])
     assert client.get("/")["Location"] == school
     assert "is <strong>off</strong>" in client.get(reverse("two_factor:overview")).content.decode()
     client.get(reverse("two_factor:setup"))
@@ -236,7 +236,7 @@ def test_a_headteacher_may_turn_it_off_but_a_hub_lead_may_not(client, world, clo
     assert AuditEvent.objects.filter(action=AuditAction.TWO_FACTOR_DISABLED).exists()
     client.post(reverse("logout"))
     sign_in(client, world.head_a)
-    assert client.get("/")["Location"] == reverse("schools:dashboard", args=[world.school_a.urn])
+    assert client.get("/")["Location"] == reverse("dashboards:school", args=[world.school_a.urn])
     lead = give_app(world.hub_lead)
     sign_in_with_app(client, world.hub_lead, lead, clock)
     assert client.post(reverse("two_factor:disable")).status_code == 404
@@ -245,7 +245,7 @@ def test_a_headteacher_may_turn_it_off_but_a_hub_lead_may_not(client, world, clo
 
 def test_it_is_required_of_a_governor_when_the_setting_says_so(client, world, settings, clock):
     client.force_login(world.governor_a)
-    school = reverse("schools:dashboard", args=[world.school_a.urn])
+    school = reverse("dashboards:school", args=[world.school_a.urn])
     assert client.get("/")["Location"] == school
     settings.TWO_FACTOR_REQUIRED_FOR_ALL = True
     assert client.get("/")["Location"].startswith(reverse("two_factor:setup"))

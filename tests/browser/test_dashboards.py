@@ -4,8 +4,7 @@ data: the charts draw, and axe-core finds no WCAG 2.2 AA problem."""
 import pytest
 
 from accounts.models import User
-from programmes import demo
-from programmes.demo import DEMO_SLUG
+from demo.loader import DEMO_SLUG, load_demo
 
 from .conftest import axe_violations, screenshot
 
@@ -27,7 +26,7 @@ PAGES = [
 
 @pytest.fixture
 def demo_data(db):
-    demo.load_demo()
+    load_demo()
 
 
 @pytest.mark.parametrize(("width", "height"), [(1366, 768), (768, 1024)])

@@ -3,9 +3,9 @@
 import pytest
 
 from programmes.models import FocusArea
-from schools.models import RecordOfVisit
-from schools.views import visits as visit_views
 from tests.factories import StaffMemberFactory
+from visits.models import RecordOfVisit
+from visits.views import visits as visit_views
 
 from .conftest import axe_violations, screenshot
 

@@ -26,9 +26,9 @@ def _text(client, url: str) -> str:
 
 def _programme_pages(programme) -> list[str]:
     slug = programme.slug
-    dashboard = reverse("programmes:dashboard", args=[slug])
+    dashboard = reverse("dashboards:programme", args=[slug])
     attainment = reverse("evaluation:report_csv", args=[slug])
-    funder = reverse("programmes:funder_report", args=[slug])
+    funder = reverse("dashboards:funder_report", args=[slug])
     return [
         dashboard,
         f"{dashboard}?export=attention&format=csv",
@@ -37,12 +37,12 @@ def _programme_pages(programme) -> list[str]:
         f"{attainment}?format=xlsx",
         funder,
         f"{funder}?format=pdf",
-        reverse("programmes:enrolments", args=[slug]),
-        reverse("programmes:enrolments", args=[slug]) + "?format=csv",
+        reverse("dashboards:enrolments", args=[slug]),
+        reverse("dashboards:enrolments", args=[slug]) + "?format=csv",
         reverse("programmes:comparison", args=[slug]),
         reverse("workgroups:list", args=[slug]),
         reverse("workgroups:cpd_coverage", args=[slug]),
-        reverse("visits:coverage_programme", args=[slug]),
+        reverse("dashboards:coverage_programme", args=[slug]),
     ]
 
 
@@ -83,7 +83,7 @@ def test_a_schools_figures_as_a_comparison_school_elsewhere_are_for_its_own_peop
     other = ProgrammeFactory(name="Another Programme")
     ComparisonSchool.objects.create(programme=other, school=world.school_a)
     stored_school_report(other, world.school_a, comparison=True)
-    url = reverse("schools:dashboard", args=[world.school_a.urn])
+    url = reverse("dashboards:school", args=[world.school_a.urn])
     page = _text(client, url)  # the hub lead
     assert f"Attainment and gaps: {reported.name}" in page
     assert "Another Programme" not in page

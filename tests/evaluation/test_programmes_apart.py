@@ -9,11 +9,11 @@ from types import SimpleNamespace
 import pytest
 from django.db.models import F
 
+from dashboards.coverage import coverage_year_groups
 from evaluation import retention
 from evaluation.models import AssessmentWindow, Pupil, PupilYear, ReportSnapshot, Result
 from programmes.models import Programme
 from schools.models import School
-from schools.selectors import coverage_year_groups
 
 from ..factories import EnrolmentFactory
 from .files import pupil_row, results_csv

@@ -97,7 +97,7 @@ def test_small_groups_are_withheld_on_the_dashboard(client, world, window, send_
         for n in range(8)
     ]
     _import(world, window, send_file, act, rows)
-    page = client.get(reverse("programmes:dashboard", args=[world.programme.slug])).content.decode()
+    page = client.get(reverse("dashboards:programme", args=[world.programme.slug])).content.decode()
     # 8 pupils: shown; 2 disadvantaged: their gap is withheld, never a number.
     assert '<td class="text-end">8</td>' in page
     assert "withheld" in page

@@ -30,7 +30,7 @@ def broken_engine(monkeypatch):
 
 
 def _dashboard(client, programme) -> str:
-    page = client.get(reverse("programmes:dashboard", args=[programme.slug])).content.decode()
+    page = client.get(reverse("dashboards:programme", args=[programme.slug])).content.decode()
     return " ".join(page.split())
 
 
@@ -66,7 +66,7 @@ def test_a_failing_report_is_retried_then_recorded_shown_and_retried_on_demand(
     client.force_login(world.hub_lead)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(retry)
-    assert response["Location"] == reverse("programmes:dashboard", args=[reported.slug])
+    assert response["Location"] == reverse("dashboards:programme", args=[reported.slug])
     assert not ReportFailure.objects.exists()
     assert reported.reports.get().data_version == reported.data_version
     page = _dashboard(client, reported)

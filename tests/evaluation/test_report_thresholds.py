@@ -32,7 +32,7 @@ def _page(client, url: str) -> str:
 
 
 def test_the_programme_dashboard_states_the_reports_threshold(client, world, at_seven):
-    page = _page(client, reverse("programmes:dashboard", args=[at_seven.slug]))
+    page = _page(client, reverse("dashboards:programme", args=[at_seven.slug]))
     assert "Figures about fewer than 7 pupils are not shown." in page
     assert "Fewer than 7 pupils: withheld" in page  # the headlines
     assert '<td colspan="4">Fewer than 7 pupils</td>' in page  # the cohort table
@@ -40,7 +40,7 @@ def test_the_programme_dashboard_states_the_reports_threshold(client, world, at_
 
 
 def test_the_funder_report_states_it_on_the_page_and_in_the_pdf(client, at_seven):
-    url = reverse("programmes:funder_report", args=[at_seven.slug])
+    url = reverse("dashboards:funder_report", args=[at_seven.slug])
     for page in (_page(client, url), pdf_html(client, f"{url}?format=pdf")):
         assert "Figures about fewer than 7 pupils are not shown." in page
         assert "Fewer than 7 pupils: withheld" in page
@@ -48,8 +48,8 @@ def test_the_funder_report_states_it_on_the_page_and_in_the_pdf(client, at_seven
 
 def test_the_school_dashboard_and_governor_report_state_it(client, world, at_seven):
     client.force_login(world.governor_a)
-    governor = reverse("schools:governor_report", args=[world.school_a.urn])
-    dashboard = reverse("schools:dashboard", args=[world.school_a.urn])
+    governor = reverse("dashboards:governor_report", args=[world.school_a.urn])
+    dashboard = reverse("dashboards:school", args=[world.school_a.urn])
     for page in (
         _page(client, dashboard),
         _page(client, governor),
@@ -81,10 +81,10 @@ def test_pages_state_their_reports_threshold_until_the_new_one_is_computed(
     client, at_seven, settings
 ):
     settings.SUPPRESSION_THRESHOLD = 4  # not yet recomputed: no worker has started with it
-    page = _page(client, reverse("programmes:dashboard", args=[at_seven.slug]))
+    page = _page(client, reverse("dashboards:programme", args=[at_seven.slug]))
     assert "Figures about fewer than 7 pupils are not shown." in page
     assert "Updating" in page
     reports.report_compute(programme_id=at_seven.pk)
-    page = _page(client, reverse("programmes:dashboard", args=[at_seven.slug]))
+    page = _page(client, reverse("dashboards:programme", args=[at_seven.slug]))
     assert "Figures about fewer than 4 pupils are not shown." in page
     assert "Updating" not in page

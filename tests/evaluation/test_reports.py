@@ -239,7 +239,7 @@ def test_the_dashboard_shows_the_headlines_and_recomputes_on_demand(
     client, world, imported, django_capture_on_commit_callbacks
 ):
     client.force_login(world.hub_lead)
-    page = client.get(reverse("programmes:dashboard", args=[imported.slug])).content.decode()
+    page = client.get(reverse("dashboards:programme", args=[imported.slug])).content.decode()
     assert "Calculated" in page
     assert "from 20 results" in page
     assert '<td class="text-end">102.5</td>' in page
@@ -280,9 +280,9 @@ def test_dashboards_read_the_stored_report_in_a_constant_number_of_queries(
     from tests.queries import queries_for
 
     urls = {
-        "head_a": reverse("schools:dashboard", args=[world.school_a.urn]),
-        "governor_a": reverse("schools:governor_report", args=[world.school_a.urn]),
-        "hub_lead": reverse("programmes:dashboard", args=[imported.slug]),
+        "head_a": reverse("dashboards:school", args=[world.school_a.urn]),
+        "governor_a": reverse("dashboards:governor_report", args=[world.school_a.urn]),
+        "hub_lead": reverse("dashboards:programme", args=[imported.slug]),
     }
 
     def count():

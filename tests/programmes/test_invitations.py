@@ -43,18 +43,18 @@ def _school_pages(school) -> list[str]:
     return [
         reverse(name, args=[school.urn])
         for name in (
-            "schools:dashboard",
+            "dashboards:school",
             "schools:staff",
             "schools:staff_create",
-            "schools:action_plan",
-            "schools:action_create",
-            "schools:governor_report",
+            "visits:action_plan",
+            "visits:action_create",
+            "dashboards:governor_report",
         )
     ]
 
 
 def _governor_report(school) -> str:
-    url = reverse("schools:governor_report", args=[school.urn])
+    url = reverse("dashboards:governor_report", args=[school.urn])
     return f"{url}?start=2025-09-01&end=2026-08-31"
 
 
@@ -76,11 +76,11 @@ def test_it_opens_an_invited_school_to_the_hub_lead_only_once_its_headteacher_ac
     client, world, other_programme
 ):
     response = _invite(client, world, world.school_b)
-    assert response["Location"] == reverse("programmes:enrolments", args=[world.programme.slug])
+    assert response["Location"] == reverse("dashboards:enrolments", args=[world.programme.slug])
     assert not Enrolment.objects.filter(programme=world.programme, school=world.school_b).exists()
     for url in _school_pages(world.school_b):
         assert client.get(url).status_code == 404, url
-    page = client.get(reverse("programmes:enrolments", args=[world.programme.slug]))
+    page = client.get(reverse("dashboards:enrolments", args=[world.programme.slug]))
     assert "Awaiting an answer" in page.content.decode()
 
     invitation = EnrolmentInvitation.objects.get(school=world.school_b)
@@ -93,7 +93,7 @@ def test_it_opens_an_invited_school_to_the_hub_lead_only_once_its_headteacher_ac
     client.force_login(world.hub_lead)
     for url in _school_pages(world.school_b):
         assert client.get(url).status_code == 200, url
-    dashboard = client.get(reverse("schools:dashboard", args=[world.school_b.urn]))
+    dashboard = client.get(reverse("dashboards:school", args=[world.school_b.urn]))
     assert world.programme.name in dashboard.content.decode()
     assert "Quadrant Maths" not in dashboard.content.decode()  # not Q's enrolment, nor figures
     report = client.get(_governor_report(world.school_b)).content.decode()
@@ -103,11 +103,11 @@ def test_it_opens_an_invited_school_to_the_hub_lead_only_once_its_headteacher_ac
     # accepted.
     staff = client.get(reverse("schools:staff", args=[world.school_b.urn])).content.decode()
     assert "Bea Staff" in staff
-    plan = client.get(reverse("schools:action_plan", args=[world.school_b.urn])).content.decode()
+    plan = client.get(reverse("visits:action_plan", args=[world.school_b.urn])).content.decode()
     assert "Q&#x27;s own action" in plan
 
     client.force_login(world.head_b)  # the school's own people see every programme
-    page = client.get(reverse("schools:dashboard", args=[world.school_b.urn])).content.decode()
+    page = client.get(reverse("dashboards:school", args=[world.school_b.urn])).content.decode()
     assert "Attainment and gaps: Quadrant Maths" in page
     assert world.programme.name in page
     assert "Q&#x27;s own visit" in client.get(_governor_report(world.school_b)).content.decode()
@@ -118,7 +118,7 @@ def test_each_person_sees_only_the_programmes_of_a_school_theirs_to_see(client, 
     admins see both; the hub lead and the SLE (both of P only) see P's side of it only."""
     other = EnrolmentFactory(school=world.school_a, cohort__programme__name="Quadrant Maths")
     RecordOfVisitFactory(programme=other.programme, school=world.school_a, strengths="Q's visit")
-    dashboard = reverse("schools:dashboard", args=[world.school_a.urn])
+    dashboard = reverse("dashboards:school", args=[world.school_a.urn])
     for persona, sees_q in [("hub_lead", False), ("sle", False), ("head_a", True),
                             ("governor_a", True), ("admin", True)]:  # fmt: skip
         client.force_login(getattr(world, persona))
@@ -185,8 +185,8 @@ def test_a_declined_invitation_enrols_nothing_and_is_answered_once(client, world
     assert _answer(client, world.head_b, invitation, "accept").status_code == 404
     assert AuditEvent.objects.filter(action=AuditAction.INVITATION_DECLINED).count() == 1
     client.force_login(world.hub_lead)
-    assert client.get(reverse("schools:dashboard", args=[world.school_b.urn])).status_code == 404
-    page = client.get(reverse("programmes:enrolments", args=[world.programme.slug]))
+    assert client.get(reverse("dashboards:school", args=[world.school_b.urn])).status_code == 404
+    page = client.get(reverse("dashboards:enrolments", args=[world.programme.slug]))
     assert "Declined" in page.content.decode()
     with pytest.raises(Exception, match="answered already"):
         services.invitation_decide(invitation=invitation, decided_by=world.admin, accept=True)
@@ -245,7 +245,7 @@ def test_comparison_schools_are_invited_too(client, world, other_programme):
     assert ComparisonSchool.objects.filter(programme=world.programme, school=world.school_b)
     # A comparison school shows only as a group: its pages stay closed to the hub lead.
     client.force_login(world.hub_lead)
-    assert client.get(reverse("schools:dashboard", args=[world.school_b.urn])).status_code == 404
+    assert client.get(reverse("dashboards:school", args=[world.school_b.urn])).status_code == 404
     actions = AuditEvent.objects.filter(school=world.school_b).values_list("action", flat=True)
     assert sorted(actions) == sorted(
         [AuditAction.SCHOOL_INVITED, AuditAction.INVITATION_ACCEPTED, AuditAction.COMPARISON_ADDED]
@@ -259,7 +259,7 @@ def test_comparison_schools_are_invited_too(client, world, other_programme):
 def test_it_shows_a_headteacher_their_schools_invitations(client, world):
     _invite(client, world, world.school_b)
     client.force_login(world.head_b)
-    page = client.get(reverse("schools:dashboard", args=[world.school_b.urn])).content.decode()
+    page = client.get(reverse("dashboards:school", args=[world.school_b.urn])).content.decode()
     assert "1 invitation to a programme awaiting your answer" in page
     assert reverse("invitations:list") in page
     page = client.get(reverse("invitations:list")).content.decode()

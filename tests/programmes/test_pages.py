@@ -18,6 +18,7 @@ from programmes.models import (
 )
 from tests.factories import (
     BudgetLineFactory,
+    CohortFactory,
     EnrolmentFactory,
     KpiFactory,
     RecordOfVisitFactory,
@@ -28,14 +29,14 @@ from tests.factories import (
 from tests.queries import queries_for
 
 PAGES = [
-    ("programmes:dashboard", {}),
+    ("dashboards:programme", {}),
     ("programmes:edit", {}),
-    ("programmes:enrolments", {}),
+    ("dashboards:enrolments", {}),
     ("programmes:enrol", {}),
     ("programmes:comparison", {}),
     ("programmes:strands", {}),
     ("programmes:strand_create", {}),
-    ("programmes:budget", {}),
+    ("dashboards:budget", {}),
     ("programmes:budget_line_create", {}),
     ("programmes:spend_create", {}),
     ("programmes:cohort_create", {}),
@@ -127,7 +128,7 @@ def test_it_records_a_kpi_and_its_achieved_value(client, world):
     )
     kpi.refresh_from_db()
     assert (kpi.achieved, kpi.percent_of_target) == (312, 65)
-    page = client.get(_url(world, "programmes:dashboard")).content.decode()
+    page = client.get(_url(world, "dashboards:programme")).content.decode()
     assert "65%" in page
 
 
@@ -150,7 +151,7 @@ def test_it_bulk_invites_pasted_urns_scaled_by_size(client, world, persona, made
             "allocation": "by_size",
         },
     )
-    assert response["Location"] == _url(world, "programmes:enrolments")
+    assert response["Location"] == _url(world, "dashboards:enrolments")
     offers = made.objects.exclude(school=world.school_a).values_list("school", "sle_days_allocated")
     assert dict(offers) == {small.pk: 3, large.pk: 5}
     assert Enrolment.objects.count() == (1 if made is EnrolmentInvitation else 3)
@@ -178,7 +179,7 @@ def test_it_exports_the_schools_as_csv_safe_for_spreadsheets(client, world):
     world.school_a.save()
     RecordOfVisitFactory(programme=world.programme, school=world.school_a)
     client.force_login(world.hub_lead)
-    response = client.get(_url(world, "programmes:enrolments") + "?format=csv")
+    response = client.get(_url(world, "dashboards:enrolments") + "?format=csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0] == (
@@ -232,7 +233,7 @@ def test_it_records_spend_and_warns_when_over_budget(client, world):
     assert response.status_code == 302
     entry = SpendEntry.objects.get()
     assert (entry.recorded_by, entry.school) == (world.hub_lead, world.school_a)
-    page = client.get(_url(world, "programmes:budget")).content.decode()
+    page = client.get(_url(world, "dashboards:budget")).content.decode()
     assert "Spend is £620.00, over the £500.00 budget." in page
     assert "Over: £-120.00" in page
 
@@ -241,9 +242,9 @@ def test_it_warns_when_schools_have_had_more_sle_days_than_allocated(client, wor
     for _ in range(9):  # 4.5 days against 4 allocated
         RecordOfVisitFactory(programme=world.programme, school=world.school_a)
     client.force_login(world.hub_lead)
-    page = client.get(_url(world, "programmes:dashboard")).content.decode()
+    page = client.get(_url(world, "dashboards:programme")).content.decode()
     assert "1 school(s)</a> have had more SLE days than allocated." in page
-    page = client.get(_url(world, "programmes:enrolments") + "?over_allocation=on").content.decode()
+    page = client.get(_url(world, "dashboards:enrolments") + "?over_allocation=on").content.decode()
     assert "Over</span> 4.50 / 4<" in page
 
 
@@ -259,3 +260,14 @@ def test_it_refuses_another_programmes_parts(client, world):
         client.get(reverse("programmes:kpi_edit", args=[other.programme.slug, kpi.pk])).status_code
         == 200
     )
+
+
+def test_it_lists_only_programmes_in_scope(client, world):
+    other = CohortFactory(name="Elsewhere").programme
+    client.force_login(world.hub_lead)
+    page = client.get(reverse("programmes:list")).content.decode()
+    assert world.programme.name in page
+    assert other.name not in page
+    client.force_login(world.admin)
+    page = client.get(reverse("programmes:list")).content.decode()
+    assert other.name in page

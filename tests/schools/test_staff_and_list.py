@@ -97,7 +97,7 @@ def test_it_shows_a_school_which_of_its_staff_need_catch_up_cpd(client, world):
     )
     Attendance.objects.create(event=launch, staff_member=trained, present=True)
     client.force_login(world.head_a)
-    page = client.get(reverse("schools:dashboard", args=[world.school_a.urn])).content.decode()
+    page = client.get(reverse("dashboards:school", args=[world.school_a.urn])).content.decode()
     assert "1 of 2 current teachers" in page
     assert "Joined In January, Class teacher (joined after the launch)" in page
     assert "Had Launch" not in page
@@ -114,7 +114,7 @@ def test_it_lets_site_admins_add_and_correct_schools(client, world):
     assert client.post(reverse("schools:create"), form).status_code == 404
     client.force_login(world.admin)
     response = client.post(reverse("schools:create"), form)
-    assert response["Location"] == reverse("schools:dashboard", args=[123456])
+    assert response["Location"] == reverse("dashboards:school", args=[123456])
     page = client.post(reverse("schools:create"), {**form, "urn": "12345"}).content.decode()
     assert "A URN is a 6-digit number." in page
     client.post(reverse("schools:edit", args=[123456]), {**form, "name": "Renamed Free School"})

@@ -13,11 +13,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from PIL import Image
 
-from schools.forms import VisitPhotoForm
-from schools.models import PhotoStatus, VisitPhoto
-from schools.photos import PHOTO_MAX_SIDE
-from schools.tasks import process_visit_photo
+from mathsprog.celery import app
 from tests.factories import RecordOfVisitFactory
+from visits.forms import VisitPhotoForm
+from visits.models import PhotoStatus, VisitPhoto
+from visits.photos import PHOTO_MAX_SIDE
+from visits.tasks import process_visit_photo
 
 from ..broker import NOBODY_LISTENS, broker
 
@@ -165,6 +166,15 @@ def test_running_the_worker_twice_does_no_harm(
     assert not left_behind.exists()
     assert VisitPhoto.objects.get().original.name == ""
     process_visit_photo(photo.pk + 1000)  # deleted meanwhile: nothing to do
+
+
+def test_a_photo_queued_by_the_tasks_old_name_is_still_processed(client, world, visit):
+    client.force_login(world.sle)
+    _add(client, visit, _photo_with_location((40, 30)))  # not committed: nothing sent
+    photo = VisitPhoto.objects.get()
+    # What a worker does with a message queued before the task moved out of schools/.
+    app.tasks["schools.tasks.process_visit_photo"].apply(args=[photo.pk])
+    assert VisitPhoto.objects.get().status == PhotoStatus.READY
 
 
 def test_a_photo_that_passes_its_header_but_cannot_be_decoded_ends_failed(

@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from accounts.models import AuditAction, AuditEvent
 from programmes.models import FocusArea
-from schools.models import Action, ActionStatus, PhotoStatus, RecordOfVisit
 from tests.factories import RecordOfVisitFactory, StaffMemberFactory
 from tests.queries import queries_for
+from visits.models import Action, ActionStatus, PhotoStatus, RecordOfVisit
 
 JSON = {"Accept": "application/json"}
 
@@ -140,9 +140,9 @@ def test_the_action_plan_is_kept_by_the_school_and_read_by_its_governors(client,
         description="Use bar models in Year 2", raised_at_visit=visit, status=ActionStatus.AMBER
     )
     client.force_login(world.maths_lead_a)
-    url = reverse("schools:action_plan", args=[world.school_a.urn])
+    url = reverse("visits:action_plan", args=[world.school_a.urn])
     client.post(
-        reverse("schools:risk_create", args=[world.school_a.urn]),
+        reverse("visits:risk_create", args=[world.school_a.urn]),
         {"description": "Staff turnover in KS1", "mitigation": "Catch-up CPD", "is_open": "on"},
     )
     page = client.get(url).content.decode()
@@ -153,42 +153,8 @@ def test_the_action_plan_is_kept_by_the_school_and_read_by_its_governors(client,
     client.force_login(world.governor_a)
     page = client.get(url).content.decode()
     assert "Use bar models in Year 2" in page
-    assert reverse("schools:action_create", args=[world.school_a.urn]) not in page
-    assert (
-        client.get(reverse("schools:action_create", args=[world.school_a.urn])).status_code == 404
-    )
-
-
-def test_coverage_shows_year_groups_visited_and_days_used(client, world):
-    for year_groups, visit_date in (([1, 2], date(2025, 10, 1)), ([2], date(2025, 11, 5))):
-        RecordOfVisitFactory(
-            programme=world.programme,
-            school=world.school_a,
-            sle=world.sle,
-            year_groups=year_groups,
-            visit_date=visit_date,
-        )
-    # A Reception pupil: Reception is one of the school's year groups, and no visit covered it.
-    from evaluation.models import Pupil, PupilYear
-
-    PupilYear.objects.create(
-        pupil=Pupil.objects.create(programme=world.programme, upn_hash="x" * 64),
-        programme=world.programme,
-        academic_year=2025,
-        school=world.school_a,
-        year_group=0,
-        disadvantaged=False,
-    )
-    client.force_login(world.sle)
-    page = client.get(reverse("visits:coverage_mine", args=[world.programme.slug])).content.decode()
-    row = page[page.index(world.school_a.name) :]
-    row = row[: row.index("</tr>")]
-    cells = row.split("<td")[1:]
-    # Reception: none; Year 1: one visit, 1 Oct; Year 2: two visits, the last 5 Nov.
-    assert "coverage-gap" in cells[0]
-    assert "1<br><small>1 Oct</small>" in cells[1]
-    assert "2<br><small>5 Nov</small>" in cells[2]
-    assert "1 / 4" in cells[-1]
+    assert reverse("visits:action_create", args=[world.school_a.urn]) not in page
+    assert client.get(reverse("visits:action_create", args=[world.school_a.urn])).status_code == 404
 
 
 def test_visit_pages_keep_to_a_constant_number_of_queries(client, world, form_data):
@@ -199,8 +165,8 @@ def test_visit_pages_keep_to_a_constant_number_of_queries(client, world, form_da
         reverse("visits:list"),
         reverse("visits:detail", args=[visit.pk]),
         reverse("visits:new", args=[world.school_a.urn]),
-        reverse("schools:action_plan", args=[world.school_a.urn]),
-        reverse("visits:coverage_mine", args=[world.programme.slug]),
+        reverse("visits:action_plan", args=[world.school_a.urn]),
+        reverse("dashboards:coverage_mine", args=[world.programme.slug]),
     ]
     before = [queries_for(client, url) for url in urls]
     for n in range(15):

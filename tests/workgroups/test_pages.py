@@ -191,9 +191,9 @@ def test_it_lists_staff_who_still_need_the_core_cpd(client, world):
     rows = client.get(url + "?format=csv").content.decode("utf-8-sig").splitlines()
     assert [row.split(",")[0] for row in rows] == ["Name", "Missed Launch", "New Starter"]
     # The dashboard and the funder report give the same figures, counted in the database.
-    dashboard = client.get(reverse("programmes:dashboard", args=[world.programme.slug]))
+    dashboard = client.get(reverse("dashboards:programme", args=[world.programme.slug]))
     assert "Core CPD: 1 of 3 current staff trained" in dashboard.content.decode()
-    funder = client.get(reverse("programmes:funder_report", args=[world.programme.slug]))
+    funder = client.get(reverse("dashboards:funder_report", args=[world.programme.slug]))
     assert "1 of 3 current teachers" in funder.content.decode()
 
 

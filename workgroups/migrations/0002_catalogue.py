@@ -1,9 +1,9 @@
 from django.db import migrations
 
+from workgroups.services import work_group_catalogue_ensure
+
 
 def add_catalogue(apps, schema_editor):
-    from workgroups.services import work_group_catalogue_ensure
-
     work_group_catalogue_ensure(apps.get_model("workgroups", "WorkGroupType"))
 
 

@@ -1,0 +1,248 @@
+"""What the dashboards and reports show of a programme's stored report: headlines, chart
+settings, the schools to look at, and a school's own figures by year group."""
+
+from itertools import chain
+
+from django.db.models import QuerySet
+
+from evaluation.models import EntryKind, ReportSnapshot
+from evaluation.selectors import is_comparison_school, of_report, report_status
+from programmes.models import Programme
+from schools.models import School
+
+
+def programme_headlines(*, snapshot: ReportSnapshot | None, programme: Programme) -> dict:
+    """The programme-wide figures (all year groups) of the latest report, for its dashboard:
+    attainment at each window and progress between each pair."""
+    headlines = {"attainment": [], "progress": []}
+    if snapshot is None:
+        return headlines
+
+    def read():
+        entries = snapshot.entries.filter(
+            scope_type__in=["programme", "comparison"], scope_id=programme.pk, year_group=None
+        ).order_by("pk")
+        for kind, figures in entries.values_list("kind", "figures"):
+            headlines[kind].append(with_attrition_gap(figures))
+        return headlines
+
+    return of_report(snapshot, "headlines", read)
+
+
+# Pupils lost between two windows bias progress when one group loses more of its pupils: say
+# so in words where disadvantaged pupils were lost at a rate this many points above others.
+ATTRITION_GAP_POINTS = 5
+
+
+def with_attrition_gap(entry: dict) -> dict:
+    """A progress entry with `attrition_gap`: the shares (%) of disadvantaged and of other
+    pupils assessed at the earlier window but not the later, where the first is more than
+    ATTRITION_GAP_POINTS above the second (else None). Attainment entries are left as
+    they are."""
+    attrition = entry.get("attrition")
+    if attrition is None:
+        return entry
+    lost = attrition["disadvantaged"], attrition["other"]
+    rates = [100 * g["lost"] / g["of"] if g.get("of") else None for g in lost]
+    shown = None not in rates and rates[0] - rates[1] > ATTRITION_GAP_POINTS
+    entry["attrition_gap"] = (
+        {"disadvantaged": round(rates[0]), "other": round(rates[1])} if shown else None
+    )
+    return entry
+
+
+def _latest_window(programme) -> str | None:
+    window = programme.assessment_windows.order_by("-date").values_list("slug", flat=True).first()
+    return window
+
+
+def programme_charts(*, snapshot, programme) -> dict:
+    """Attainment and the disadvantaged gap at each window, for the programme and its
+    comparison schools: the chart data (with the same figures in a table beside it)."""
+    windows = list(programme.assessment_windows.order_by("date").values_list("slug", "name"))
+
+    def read():
+        entries = snapshot.entries.filter(
+            kind=EntryKind.ATTAINMENT,
+            scope_type__in=["programme", "comparison"],
+            scope_id=programme.pk,
+            year_group=None,
+        ).values_list("figures", flat=True)
+        return {(entry["scope"]["type"], entry["window"]): entry for entry in entries}
+
+    figures = of_report(snapshot, "charts", read) if snapshot else {}
+
+    def series(scope, pick):
+        return [
+            pick(figures[(scope, slug)]) if (scope, slug) in figures else None
+            for slug, _ in windows
+        ]
+
+    def pct(group):
+        return lambda e: e["groups"][group]["pct_expected"]
+
+    def gap(name):
+        return lambda e: e["gap"][name]["pct_expected_points"]
+
+    labels = [name for _, name in windows]
+    return {
+        "attainment": {
+            "type": "line",
+            "labels": labels,
+            "unit": "%",
+            "datasets": [
+                {"label": "All pupils", "data": series("programme", pct("all"))},
+                {
+                    "label": "Disadvantaged pupils",
+                    "data": series("programme", pct("disadvantaged")),
+                },
+                {"label": "SEND pupils", "data": series("programme", pct("send"))},
+                {"label": "Comparison schools", "data": series("comparison", pct("all"))},
+            ],
+        },
+        "gap": {
+            "type": "bar",
+            "labels": labels,
+            "unit": " points",
+            "datasets": [
+                {"label": "Disadvantaged gap", "data": series("programme", gap("disadvantaged"))},
+                {"label": "SEND gap", "data": series("programme", gap("send"))},
+                {
+                    "label": "Disadvantaged gap, comparison",
+                    "data": series("comparison", gap("disadvantaged")),
+                },
+            ],
+        },
+    }
+
+
+def cohort_figures(*, snapshot, programme) -> list[dict]:
+    """Each cohort at the latest window, all year groups: pupils, share at expected, gaps."""
+    latest = _latest_window(programme)
+    if snapshot is None or latest is None:
+        return []
+
+    def read():
+        entries = snapshot.entries.filter(
+            kind=EntryKind.ATTAINMENT, scope_type="cohort", year_group=None, window=latest
+        ).values_list("figures", flat=True)
+        return sorted(entries, key=lambda e: e["scope"]["name"])
+
+    return of_report(snapshot, "cohorts", read, latest)
+
+
+def schools_needing_attention(*, snapshot, programme, limit: int = 10) -> list[dict]:
+    """At the latest window, the schools with the widest disadvantaged gap (points at the
+    expected standard), then the lowest share at the expected standard. Schools whose figures
+    are withheld cannot be ranked and are left out."""
+    latest = _latest_window(programme)
+    if snapshot is None or latest is None:
+        return []
+
+    def read():
+        # Only the figures wanted, picked out of each entry by the database; comparison
+        # schools (as the report says) are not the programme's to rank.
+        return list(
+            snapshot.entries.filter(
+                kind=EntryKind.ATTAINMENT, scope_type="school", year_group=None, window=latest
+            ).values_list(
+                "scope_id",
+                "figures__scope__name",
+                "figures__scope__comparison",
+                "figures__gap__disadvantaged__pct_expected_points",
+                "figures__groups__all__pct_expected",
+                "figures__groups__all__n",
+            )
+        )
+
+    rows = [
+        {"scope": {"type": "school", "id": school_id, "name": name}, "gap": gap,
+         "pct_expected": share, "n": n}
+        for school_id, name, comparison, gap, share, n in of_report(
+            snapshot, "schools", read, latest)
+        if not comparison and gap is not None and share is not None
+    ]  # fmt: skip
+    rows.sort(key=lambda row: (-row["gap"], row["pct_expected"]))
+    rows = rows[:limit]
+    shown = [row["scope"]["id"] for row in rows]
+    urns = dict(School.objects.filter(pk__in=shown).values_list("pk", "urn"))
+    return [row | {"urn": urns[row["scope"]["id"]]} for row in rows if row["scope"]["id"] in urns]
+
+
+def school_figures(*, snapshot, school) -> dict:
+    """A school's own figures: attainment by window and year group, and progress."""
+    result = {"attainment": [], "progress": []}
+    if snapshot is None:
+        return result
+
+    def read():
+        entries = snapshot.entries.filter(scope_type="school", scope_id=school.pk).order_by("pk")
+        for kind, figures in entries.values_list("kind", "figures"):
+            result[kind].append(figures)
+        return result
+
+    return of_report(snapshot, "school", read, school.pk)
+
+
+YEAR_NAMES = {None: "All year groups", 0: "Reception"} | {n: f"Year {n}" for n in range(1, 14)}
+
+
+def school_dashboard_figures(
+    *, school, comparison_shown: bool, programmes: QuerySet[Programme]
+) -> list[dict]:
+    """For each of `programmes` (those the school takes part in, or compares for, that the
+    reader may see: accounts.access.school_programmes_visible_to): its figures at the
+    latest assessment by year group, its progress since the first, and a chart. Where the
+    report has it as a comparison school, only for readers `comparison_shown` (its own people
+    and site admins): others see comparison schools only as a group."""
+    result = []
+    for programme in programmes:
+        status = report_status(programme=programme)
+        figures = school_figures(snapshot=status.snapshot, school=school)
+        entries = chain(figures["attainment"], figures["progress"])
+        if not comparison_shown and any(is_comparison_school(e["scope"]) for e in entries):
+            continue
+        windows = list(programme.assessment_windows.order_by("date").values_list("slug", "name"))
+        seen = {e["window"] for e in figures["attainment"]}
+        windows = [(slug, name) for slug, name in windows if slug in seen]
+        block = {"programme": programme, "status": status, "rows": []}
+        result.append(block | (_school_block(figures, windows) if windows else {}))
+    return result
+
+
+def _by_year_group(entries) -> list[dict]:
+    return sorted(entries, key=lambda e: -1 if e["year_group"] is None else e["year_group"])
+
+
+def _school_block(figures: dict, windows: list[tuple[str, str]]) -> dict:
+    (first_slug, first_name), (latest_slug, latest_name) = windows[0], windows[-1]
+    rows = _by_year_group(e for e in figures["attainment"] if e["window"] == latest_slug)
+    progress = _by_year_group(
+        with_attrition_gap(e)
+        for e in figures["progress"]
+        if e["from"] == first_slug and e["to"] == latest_slug
+    )
+    by_year = [r for r in rows if r["year_group"] is not None]
+    chart = {
+        "type": "bar",
+        "unit": "%",
+        "labels": [YEAR_NAMES[r["year_group"]] for r in by_year],
+        "datasets": [
+            {
+                "label": "Disadvantaged pupils",
+                "data": [r["groups"]["disadvantaged"]["pct_expected"] for r in by_year],
+            },
+            {
+                "label": "Other pupils",
+                "data": [r["groups"]["other"]["pct_expected"] for r in by_year],
+            },
+        ],
+    }
+    return {
+        "latest": latest_name,
+        "first": first_name,
+        "rows": [(YEAR_NAMES[r["year_group"]], r) for r in rows],
+        "progress": [(YEAR_NAMES[p["year_group"]], p) for p in progress],
+        "attrition": [p for p in progress if p["year_group"] is None],
+        "chart": chart,
+    }

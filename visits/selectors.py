@@ -1,0 +1,145 @@
+"""Reads of records of visit, action plans and coverage, and the SLE days visits used."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from programmes.models import Cohort, Enrolment, Programme
+from programmes.selectors import enrolments
+from schools.models import LocalAuthority, School
+
+from .models import Action, ActionStatus, RecordOfVisit
+
+ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=12, decimal_places=2))
+
+
+def _days_used_subquery():
+    visits = (
+        RecordOfVisit.objects.filter(programme=OuterRef("programme"), school=OuterRef("school"))
+        .values("school")
+        .annotate(total=Sum("days"))
+        .values("total")
+    )
+    return Coalesce(Subquery(visits), ZERO)
+
+
+def enrolments_with_days_used(
+    *,
+    programme: Programme,
+    cohort: Cohort | None = None,
+    local_authority: LocalAuthority | None = None,
+    search: str = "",
+    over_allocation: bool = False,
+) -> QuerySet[Enrolment]:
+    """A programme's schools with their allocation and the SLE days their visits used."""
+    rows = enrolments(
+        programme=programme, cohort=cohort, local_authority=local_authority, search=search
+    ).annotate(sle_days_used=_days_used_subquery())
+    if over_allocation:
+        rows = rows.filter(sle_days_used__gt=F("sle_days_allocated"))
+    return rows
+
+
+@dataclass(frozen=True)
+class SleDays:
+    allocated: Decimal
+    used: Decimal
+    schools_over: int
+
+    @property
+    def over(self) -> bool:
+        return self.used > self.allocated
+
+
+def sle_days(*, programme: Programme) -> SleDays:
+    allocated = programme.enrolments.aggregate(total=Coalesce(Sum("sle_days_allocated"), ZERO))
+    used = RecordOfVisit.objects.filter(
+        programme=programme, school__enrolments__programme=programme
+    ).aggregate(total=Coalesce(Sum("days"), ZERO))
+    schools_over = enrolments_with_days_used(programme=programme, over_allocation=True).count()
+    return SleDays(allocated["total"], used["total"], schools_over)
+
+
+def visit_detail(visit):
+    """A record of visit with everything its page shows, in a fixed number of queries."""
+
+    return (
+        RecordOfVisit.objects.select_related("school", "sle", "programme", "acknowledged_by")
+        .prefetch_related(
+            "focus_areas",
+            "staff_worked_with",
+            "actions_raised",
+            "photos",
+            "action_updates__action",
+        )
+        .get(pk=visit.pk)
+    )
+
+
+def action_plan(*, school: School):
+    """Open actions first (by due date), then done ones; each with the visit that raised it
+    and its latest update; and the school's risks."""
+
+    actions = list(
+        Action.objects.filter(school=school)
+        .select_related("raised_at_visit__sle")
+        .prefetch_related("updates__visit")
+        .order_by("due_date", "pk")
+    )
+    actions.sort(key=lambda a: a.status == ActionStatus.DONE)
+    return actions, list(school.risks.all())
+
+
+@dataclass
+class CoverageRow:
+    school: School
+    cells: list  # per year group: (visits, last visit date)
+    days_used: Decimal
+    days_allocated: Decimal
+
+    @property
+    def over(self) -> bool:
+        return self.days_used > self.days_allocated
+
+
+def coverage(*, programme, schools: QuerySet[School], year_groups: list[int]) -> list[CoverageRow]:
+    """Schools by year group: how many visits covered each, and when the last was; with SLE
+    days used against allocated. Two queries, whatever the number of schools."""
+
+    schools = list(schools.order_by("name"))
+    allocated = dict(
+        programme.enrolments.filter(school__in=schools).values_list(
+            "school_id", "sle_days_allocated"
+        )
+    )
+    counts: dict = {}
+    used: dict = {}
+    visits = RecordOfVisit.objects.filter(programme=programme, school__in=schools).values_list(
+        "school_id", "visit_date", "year_groups", "days"
+    )
+    for school_id, visit_date, years, days in visits:
+        used[school_id] = used.get(school_id, Decimal(0)) + days
+        for year in years:
+            count, last = counts.get((school_id, year), (0, None))
+            counts[(school_id, year)] = (count + 1, max(last, visit_date) if last else visit_date)
+    return [
+        CoverageRow(
+            school,
+            [counts.get((school.pk, year), (0, None)) for year in year_groups],
+            used.get(school.pk, Decimal(0)),
+            allocated.get(school.pk, Decimal(0)),
+        )
+        for school in schools
+    ]
+
+
+def visit_year_groups(*, programme, schools) -> set[int]:
+    """The year groups the programme's visits to `schools` covered."""
+    years: set[int] = set()
+    for covered in RecordOfVisit.objects.filter(
+        programme=programme, school__in=schools
+    ).values_list("year_groups", flat=True):
+        years.update(covered)
+    return years

@@ -1,0 +1,140 @@
+"""Records of visit and school action plans: the writes (see selectors for reads)."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.audit import audit
+from accounts.models import AuditAction
+from mathsprog.queueing import enqueue_on_commit
+from programmes.models import Programme
+from schools.models import School
+
+from .models import (
+    Action,
+    ActionStatus,
+    ActionUpdate,
+    PhotoStatus,
+    Progress,
+    RecordOfVisit,
+    VisitPhoto,
+)
+from .photos import PHOTO_QUEUE_DOWN, photo_opened, visit_photo_fail
+
+# An action raised at a visit is due, unless the school changes it, by the next half term.
+NEXT_STEP_DUE_AFTER = timedelta(weeks=6)
+
+
+@dataclass
+class VisitRecord:
+    """A record of visit as the SLE sent it (from the tablet, perhaps long after writing it)."""
+
+    client_id: uuid.UUID
+    programme: Programme
+    school: School
+    visit_date: date
+    kind: str
+    length: str
+    hours: object = None
+    year_groups: list[int] = field(default_factory=list)
+    staff_worked_with: list = field(default_factory=list)
+    focus_areas: list = field(default_factory=list)
+    activities: str = ""
+    strengths: str = ""
+    next_steps: str = ""
+    action_updates: dict = field(default_factory=dict)  # action id -> (progress, comment)
+
+
+@transaction.atomic
+def visit_record(*, sle, record: VisitRecord) -> tuple[RecordOfVisit, bool]:
+    """Save a record of visit once: a retried send (same client id) returns the record already
+    saved. Next steps become actions on the school's plan; updates to open actions are kept,
+    and an action found done is marked done."""
+    existing = RecordOfVisit.objects.filter(client_id=record.client_id).first()
+    if existing is not None:
+        if existing.sle_id != sle.pk:
+            raise ValidationError("This record belongs to someone else.")
+        return existing, False
+    visit = RecordOfVisit(
+        client_id=record.client_id,
+        programme=record.programme,
+        school=record.school,
+        sle=sle,
+        visit_date=record.visit_date,
+        kind=record.kind,
+        length=record.length,
+        hours=record.hours,
+        year_groups=sorted(set(record.year_groups)),
+        activities=record.activities,
+        strengths=record.strengths,
+        next_steps=record.next_steps,
+    )
+    visit.days = visit.length_in_days()
+    visit.full_clean()
+    visit.save()
+    visit.staff_worked_with.set(record.staff_worked_with)
+    visit.focus_areas.set(record.focus_areas)
+    open_actions = {a.pk: a for a in record.school.actions.exclude(status=ActionStatus.DONE)}
+    for action_id, (progress, comment) in record.action_updates.items():
+        action = open_actions.get(action_id)
+        if action is None:
+            continue  # closed meanwhile, or not this school's
+        ActionUpdate.objects.create(action=action, visit=visit, progress=progress, comment=comment)
+        if progress == Progress.DONE:
+            action.status = ActionStatus.DONE
+            action.save(update_fields=["status"])
+    Action.objects.bulk_create(
+        Action(
+            school=record.school,
+            description=line.strip(),
+            owner="Maths lead",
+            due_date=record.visit_date + NEXT_STEP_DUE_AFTER,
+            raised_at_visit=visit,
+        )
+        for line in record.next_steps.splitlines()
+        if line.strip()
+    )
+    audit(
+        sle,
+        AuditAction.VISIT_CREATED,
+        f"Record of visit to {record.school.name}",
+        programme=record.programme,
+        school=record.school,
+        visit=visit.pk,
+    )
+    return visit, True
+
+
+def visit_acknowledge(*, visit: RecordOfVisit, user) -> None:
+    if visit.acknowledged_at is None:
+        visit.acknowledged_by, visit.acknowledged_at = user, timezone.now()
+        visit.save(update_fields=["acknowledged_by", "acknowledged_at"])
+
+
+@transaction.atomic
+def visit_photo_add(*, visit: RecordOfVisit, upload, caption: str, user) -> VisitPhoto:
+    """Keep a photo of work as it was sent, for the worker to re-encode (see photos). Only its
+    header is read here, so that a photo that would decode to gigabytes costs nothing."""
+    photo_opened(upload)
+    photo = VisitPhoto(visit=visit, caption=caption, status=PhotoStatus.PROCESSING)
+    # Named by us, not by the sender.
+    photo.original.save(f"visit-{visit.pk}-{uuid.uuid4().hex[:8]}", upload, save=False)
+    photo.save()
+    audit(
+        user,
+        AuditAction.VISIT_CHANGED,
+        f"Photo added to the visit to {visit.school.name}",
+        school=visit.school,
+        visit=visit.pk,
+    )
+    # A queue that does not answer: the photo says it failed, rather than look busy for ever.
+    enqueue_on_commit(
+        "visits.tasks.process_visit_photo",
+        photo.pk,
+        on_failure=lambda error: visit_photo_fail(photo_id=photo.pk, failure=PHOTO_QUEUE_DOWN),
+    )
+    return photo

@@ -1,0 +1,166 @@
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accounts.access import (
+    can_acknowledge_visit,
+    scope_of,
+    visit_or_404,
+    visit_school_or_404,
+    visits_visible_to,
+)
+from mathsprog.exports import whole_list
+from schools.forms import YEAR_GROUP_LABELS
+from schools.models import School
+
+from .. import selectors
+from ..forms import VisitForm, VisitPhotoForm
+from ..models import ActionStatus
+from ..services import VisitRecord, visit_acknowledge, visit_photo_add, visit_record
+
+SERVICE_WORKER = Path(settings.BASE_DIR) / "static" / "js" / "visits-sw.js"
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def visit_new(request, urn: int):
+    """The Record of Visit form, built to work on a tablet with poor wifi: it keeps a draft on
+    the device, and a record sent offline waits there until the connection returns (see
+    static/js/visit-form.js). Sending is idempotent by the record's client id."""
+    school, programmes = visit_school_or_404(request.user, urn)
+    open_actions = school.actions.exclude(status=ActionStatus.DONE).order_by("due_date", "pk")
+    form = VisitForm(
+        request.POST or None,
+        school=school,
+        programmes=programmes,
+        open_actions=open_actions,
+        initial={
+            "client_id": uuid.uuid4(),
+            "programme": programmes[0],
+            "visit_date": timezone.localdate(),
+        },
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            record = VisitRecord(
+                client_id=data["client_id"],
+                programme=data["programme"],
+                school=school,
+                visit_date=data["visit_date"],
+                kind=data["kind"],
+                length=data["length"],
+                hours=data["hours"],
+                year_groups=data["year_groups"],
+                staff_worked_with=data["staff_worked_with"],
+                focus_areas=data["focus_areas"],
+                activities=data["activities"],
+                strengths=data["strengths"],
+                next_steps=data["next_steps"],
+                action_updates=form.action_updates(),
+            )
+            try:
+                visit, created = visit_record(sle=request.user, record=record)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                url = reverse("visits:detail", args=[visit.pk])
+                if _wants_json(request):
+                    return JsonResponse(
+                        {"id": visit.pk, "url": url}, status=201 if created else 200
+                    )
+                messages.success(request, "Record of visit saved.")
+                return redirect(url)
+        if _wants_json(request):
+            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    context = {"form": form, "school": school, "open_actions": form.open_actions}
+    return render(request, "visits/visit_form.html", context)
+
+
+def visit_detail(request, pk: int):
+    visit = selectors.visit_detail(visit_or_404(request.user, pk))
+    context = {
+        "visit": visit,
+        "year_groups": [YEAR_GROUP_LABELS[n] for n in visit.year_groups],
+        "can_acknowledge": can_acknowledge_visit(request.user, visit),
+        "can_add_photos": visit.sle_id == request.user.pk or scope_of(request.user).is_site_admin,
+        "photo_form": VisitPhotoForm(),
+    }
+    return render(request, "visits/visit_detail.html", context)
+
+
+@require_POST
+def visit_acknowledge_view(request, pk: int):
+    visit = visit_or_404(request.user, pk)
+    if can_acknowledge_visit(request.user, visit):
+        visit_acknowledge(visit=visit, user=request.user)
+        messages.success(request, "Thank you: the record is acknowledged.")
+    return redirect("visits:detail", pk=visit.pk)
+
+
+@require_POST
+def visit_photo(request, pk: int):
+    visit = visit_or_404(request.user, pk)
+    if visit.sle_id != request.user.pk and not scope_of(request.user).is_site_admin:
+        return redirect("visits:detail", pk=visit.pk)
+    form = VisitPhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            visit_photo_add(
+                visit=visit,
+                upload=form.cleaned_data["image"],
+                caption=form.cleaned_data["caption"],
+                user=request.user,
+            )
+            messages.success(request, "Photo added: it shows here once it has been processed.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+    return redirect("visits:detail", pk=visit.pk)
+
+
+VISIT_COLUMNS = ["Date", "School", "URN", "Programme", "SLE", "Kind", "Days"]
+
+
+def _visit_row(visit) -> tuple:
+    return (
+        visit.visit_date.isoformat(),
+        visit.school.name,
+        visit.school.urn,
+        visit.programme.name,
+        str(visit.sle),
+        visit.get_kind_display(),
+        float(visit.days),
+    )
+
+
+def visit_list(request):
+    visits = visits_visible_to(request.user).order_by("-visit_date", "-pk")
+    download = whole_list(request, "visits", VISIT_COLUMNS, _visit_row, visits)
+    if download:
+        return download
+    page = Paginator(visits, 50).get_page(request.GET.get("page"))
+    scope = scope_of(request.user)
+    schools = School.objects.filter(pk__in=scope.sle_school_ids).order_by("name")
+    return render(request, "visits/visit_list.html", {"page": page, "schools": schools})
+
+
+@never_cache
+def service_worker(request):
+    """Served under /visits/ so that it may control the visit pages."""
+    response = HttpResponse(SERVICE_WORKER.read_text(), content_type="text/javascript")
+    response["Service-Worker-Allowed"] = "/visits/"
+    return response
