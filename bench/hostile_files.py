@@ -157,6 +157,30 @@ def pool_child(worker: subprocess.Popen, seconds: float = 60) -> int:
     raise SystemExit("the worker did not start")
 
 
+class PeakWatch:
+    """The highest peak memory of a worker's pool process while it checks one file. Sampled
+    until the check ends, since the pool may replace its process (then the new one is
+    watched): a peak is a high-water mark, so a sample taken after it still sees it."""
+
+    def __init__(self, worker: subprocess.Popen):
+        self.worker, self.peak = worker, 0.0
+        self._watch_current()
+
+    def _watch_current(self) -> None:
+        while True:  # pool_child gives up (SystemExit) if the pool has no process for 60 s
+            self.child = pool_child(self.worker)
+            try:
+                return reset_peak(self.child)
+            except FileNotFoundError:
+                time.sleep(0.2)  # gone as it was found: the pool is replacing it
+
+    def sample(self) -> None:
+        try:
+            self.peak = max(self.peak, peak_mb(self.child))
+        except FileNotFoundError:  # replaced: watch the new one from its start
+            self._watch_current()
+
+
 def check_each(paths: dict, *, worker, queue: str, broker: str, window=None, **sending):
     """Each file as an upload (to `window`, or one of a new programme), checked by `worker`
     (the task sent with `sending`'s options): its size, the peak memory of the worker's pool
@@ -184,9 +208,7 @@ def check_each(paths: dict, *, worker, queue: str, broker: str, window=None, **s
             upload = services.upload_store(
                 uploaded_by=None, window=window, school=None, file=File(handle, name=path.name)
             )
-        # Looked up for each file: the pool may have replaced its process since the last.
-        child = pool_child(worker)
-        reset_peak(child)
+        watch = PeakWatch(worker)
         with app.connection_for_write(broker) as connection:
             app.send_task("evaluation.tasks.validate_upload", args=[upload.pk], queue=queue,
                           connection=connection, **sending)  # fmt: skip
@@ -194,9 +216,11 @@ def check_each(paths: dict, *, worker, queue: str, broker: str, window=None, **s
         while (upload := AssessmentUpload.objects.get(pk=upload.pk)).status in working:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{name}: still {upload.status} after 30 minutes")
+            watch.sample()
             time.sleep(0.2)
+        watch.sample()
         outcome = upload.errors[0]["reason"] if upload.errors else upload.failure
-        results[name] = (path.stat().st_size / 2**20, peak_mb(child), f"{upload.status}: {outcome}")
+        results[name] = (path.stat().st_size / 2**20, watch.peak, f"{upload.status}: {outcome}")
     return results
 
 
