@@ -1,8 +1,6 @@
 """The one place that says what each user may see. Every view reaches schools and programmes
 through these scoped querysets and the `*_or_404` helpers, never through a bare `objects`."""
 
-from dataclasses import dataclass, field
-
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -12,77 +10,8 @@ from programmes.models import EnrolmentInvitation, InvitationStatus, Programme
 from schools.models import School
 from visits.models import RecordOfVisit
 
-from .models import SCHOOL_ROLES, Role, RoleAssignment
-
-
-@dataclass(frozen=True)
-class Scope:
-    """A user's roles, read once per request."""
-
-    is_site_admin: bool = False
-    led_programme_ids: frozenset[int] = field(default_factory=frozenset)
-    sle_school_ids: frozenset[int] = field(default_factory=frozenset)
-    sle_programme_ids: frozenset[int] = field(default_factory=frozenset)
-    sle_assignments: frozenset[tuple[int, int]] = field(
-        default_factory=frozenset
-    )  # school, programme
-    school_roles: tuple[tuple[str, int], ...] = ()
-    # For navigation: (slug, name) of led programmes; (urn, name, role labels) of own schools.
-    led_programmes: tuple[tuple[str, str], ...] = ()
-    own_schools: tuple[tuple[int, str, tuple[str, ...]], ...] = ()
-
-    @property
-    def own_school_ids(self) -> frozenset[int]:
-        return frozenset(school_id for _, school_id in self.school_roles)
-
-
-def scope_of(user) -> Scope:
-    if not user.is_authenticated or not user.is_active:
-        return Scope()
-    cached = getattr(user, "_mathsprog_scope", None)
-    if cached is not None:
-        return cached
-    rows = RoleAssignment.objects.filter(user=user).values_list(
-        "role",
-        "programme_id",
-        "programme__slug",
-        "programme__name",
-        "school_id",
-        "school__urn",
-        "school__name",
-    )
-    led, sle_schools, sle_programmes, school_roles = set(), set(), set(), []
-    sle_assignments = set()
-    led_programmes, own_schools = set(), {}
-    is_admin = user.is_superuser
-    for role, programme_id, slug, programme_name, school_id, urn, school_name in rows:
-        if role == Role.SITE_ADMIN:
-            is_admin = True
-        elif role == Role.HUB_LEAD:
-            led.add(programme_id)
-            led_programmes.add((slug, programme_name))
-        elif role == Role.SLE:
-            sle_schools.add(school_id)
-            sle_programmes.add(programme_id)
-            sle_assignments.add((school_id, programme_id))
-        elif role in SCHOOL_ROLES:
-            school_roles.append((role, school_id))
-            own_schools.setdefault((urn, school_name), []).append(Role(role).label)
-    scope = Scope(
-        is_site_admin=is_admin,
-        led_programme_ids=frozenset(led),
-        sle_school_ids=frozenset(sle_schools),
-        sle_programme_ids=frozenset(sle_programmes),
-        sle_assignments=frozenset(sle_assignments),
-        school_roles=tuple(sorted(school_roles)),
-        led_programmes=tuple(sorted(led_programmes, key=lambda p: p[1])),
-        own_schools=tuple(
-            (urn, name, tuple(sorted(labels)))
-            for (urn, name), labels in sorted(own_schools.items(), key=lambda item: item[0][1])
-        ),
-    )
-    user._mathsprog_scope = scope
-    return scope
+from .models import Role
+from .scope import scope_of
 
 
 def programmes_visible_to(user) -> QuerySet[Programme]:
@@ -170,9 +99,14 @@ def require_invitation_answerer(user) -> None:
         raise Http404("No such page.")
 
 
+def is_site_admin(user) -> bool:
+    """Site admins alone keep schools and the catalogue of work group types."""
+    return scope_of(user).is_site_admin
+
+
 def require_site_admin(user) -> None:
     """Site-admin pages are hidden (404), not refused, from everyone else."""
-    if not scope_of(user).is_site_admin:
+    if not is_site_admin(user):
         raise Http404("No such page.")
 
 
@@ -222,6 +156,17 @@ def school_visible_or_404(user, urn: int) -> School:
 
 def schools_assigned_to_sle(user) -> QuerySet[School]:
     return School.objects.filter(pk__in=scope_of(user).sle_school_ids)
+
+
+def sle_schools_in(user, programme: Programme) -> QuerySet[School]:
+    """The schools the user supports as an SLE in one programme."""
+    scope = scope_of(user)
+    ids = {school for school, p in scope.sle_assignments if p == programme.pk}
+    return School.objects.filter(pk__in=ids)
+
+
+def programmes_worked_on_as_sle(user) -> QuerySet[Programme]:
+    return Programme.objects.filter(pk__in=scope_of(user).sle_programme_ids)
 
 
 def can_edit_school_staff(user, school: School) -> bool:
@@ -292,6 +237,18 @@ def can_upload_assessments(user) -> bool:
     return scope.is_site_admin or bool(scope.led_programme_ids) or bool(leader_school_ids(user))
 
 
+def uploads_for_any_school(user, window) -> bool:
+    """The programme's hub leads (and site admins) upload for any of its schools; a school
+    leader only for their own."""
+    scope = scope_of(user)
+    return scope.is_site_admin or window.programme_id in scope.led_programme_ids
+
+
+def require_uploader(user) -> None:
+    if not can_upload_assessments(user):
+        raise Http404("No such page.")
+
+
 def may_see_comparison_school(user, school_id: int) -> bool:
     """Whether this user may see a comparison school's own figures: site admins and the
     school's own people may; others see comparison schools only as a group. Which schools
@@ -336,6 +293,18 @@ def visit_or_404(user, pk: int):
         return visits_visible_to(user).get(pk=pk)
     except RecordOfVisit.DoesNotExist:
         raise Http404("No such record of visit.") from None
+
+
+def can_add_visit_photos(user, visit) -> bool:
+    """The SLE who wrote the record, or a site admin."""
+    return visit.sle_id == user.pk or is_site_admin(user)
+
+
+def visit_photo_addable_or_404(user, pk: int):
+    visit = visit_or_404(user, pk)
+    if not can_add_visit_photos(user, visit):
+        raise Http404("No such record of visit.")
+    return visit
 
 
 def can_acknowledge_visit(user, visit) -> bool:

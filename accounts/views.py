@@ -1,61 +1,29 @@
-from django import forms
 from django.contrib.auth import views as auth_views
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.utils import timezone
-
-from mathsprog.exports import whole_list
 
 from .access import require_site_admin
+from .downloads import table_download
+from .filters import AuditEventFilter
 from .forms import PasswordResetForm
-from .models import AuditAction, AuditEvent
+from .models import AuditEvent
 from .services import password_reset_allow
 from .signin import client_address
-
-
-class AuditFilterForm(forms.Form):
-    action = forms.ChoiceField(choices=[("", "Every action"), *AuditAction.choices], required=False)
-    search = forms.CharField(label="Person or subject", required=False)
-
-
-AUDIT_COLUMNS = ["When", "Who", "What", "Subject", "Where", "Details"]
-
-
-def _audit_row(event) -> tuple:
-    where = event.school or event.programme
-    details = ", ".join(f"{key}: {value}" for key, value in event.details.items())
-    return (
-        timezone.localtime(event.at).isoformat(timespec="seconds"),
-        event.actor_name,
-        event.get_action_display(),
-        event.subject,
-        where.name if where else "",
-        details,
-    )
+from .tables import AuditEventTable
 
 
 def audit_log(request):
     """Site admins: who created, changed, deleted, uploaded or exported pupil data and visit
     records."""
     require_site_admin(request.user)
-    form = AuditFilterForm(request.GET or None)
-    events = AuditEvent.objects.select_related("programme", "school")
-    if form.is_valid():
-        if form.cleaned_data["action"]:
-            events = events.filter(action=form.cleaned_data["action"])
-        if form.cleaned_data["search"]:
-            term = form.cleaned_data["search"]
-            events = events.filter(Q(subject__icontains=term) | Q(actor_name__icontains=term))
-    download = whole_list(request, "audit-log", AUDIT_COLUMNS, _audit_row, events)
+    filters = AuditEventFilter(
+        request.GET, queryset=AuditEvent.objects.select_related("programme", "school")
+    )
+    table = AuditEventTable(filters.qs)
+    download = table_download(request, table, name="audit-log")
     if download:
         return download
-    page = Paginator(events, 100).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"filters": form, "page": page, "query": query.urlencode()}
-    return render(request, "accounts/audit_log.html", context)
+    return render(request, "accounts/audit_log.html", {"filters": filters.form, "table": table})
 
 
 class PasswordResetView(auth_views.PasswordResetView):

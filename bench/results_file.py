@@ -7,6 +7,8 @@ from pathlib import Path
 
 from stdnum.gb import upn
 
+from schools.year_groups import YEAR_GROUP_LABELS
+
 HEADER = [
     "UPN",
     "Forename",
@@ -50,7 +52,7 @@ def write_results_file(path: Path, *, schools: list[tuple[int, int]], rows: int,
                         rng.choice(LAST),
                         "2014-05-01",
                         urn,
-                        f"Year {rng.randint(3, 6)}",
+                        YEAR_GROUP_LABELS[rng.randint(3, 6)],
                         "Y" if disadvantaged else "N",
                         rng.choices(["", "K", "E"], [85, 12, 3])[0],
                         rng.choice("YN"),

@@ -2,8 +2,8 @@
 pupils (evaluation) and those its visits covered (visits), so it is composed here."""
 
 from evaluation.models import PupilYear
-from schools.forms import year_groups_for
 from schools.models import School
+from schools.year_groups import year_groups_for
 from visits.selectors import visit_year_groups
 
 

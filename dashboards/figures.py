@@ -9,6 +9,7 @@ from evaluation.models import EntryKind, ReportSnapshot
 from evaluation.selectors import is_comparison_school, of_report, report_status
 from programmes.models import Programme
 from schools.models import School
+from schools.year_groups import YEAR_GROUP_LABELS
 
 
 def programme_headlines(*, snapshot: ReportSnapshot | None, programme: Programme) -> dict:
@@ -184,7 +185,7 @@ def school_figures(*, snapshot, school) -> dict:
     return of_report(snapshot, "school", read, school.pk)
 
 
-YEAR_NAMES = {None: "All year groups", 0: "Reception"} | {n: f"Year {n}" for n in range(1, 14)}
+YEAR_NAMES = {None: "All year groups"} | YEAR_GROUP_LABELS
 
 
 def school_dashboard_figures(

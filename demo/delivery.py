@@ -65,6 +65,9 @@ RISKS = (
 )
 # The demo's "today": data stops here so that the demo is the same whenever it is loaded.
 DEMO_TODAY = date(2026, 11, 20)
+# The academic year of the demo's pupils, results and work groups (2025/26): the one before
+# DEMO_TODAY's, so that a whole year of results is in.
+ACADEMIC_YEAR = 2025
 COMPARISON_BOROUGHS = ("Barnet", "Bromley", "Harrow", "Hounslow", "Lewisham", "Sutton")
 BUDGET = (
     ("SLE school support", BudgetCategory.SLE_TIME, 180_000),

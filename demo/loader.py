@@ -20,10 +20,10 @@ from schools.london import LONDON_LOCAL_AUTHORITIES
 from schools.models import LocalAuthority, School, StaffMember, StaffRole
 
 from . import delivery, results, work_groups
+from .delivery import ACADEMIC_YEAR
 
 DEMO_SLUG = "london-ks1-mastery"
 DEMO_PASSWORD = "mastery-demo-2025"  # noqa: S105 - published demo credential, demo data only
-ACADEMIC_YEAR = 2025
 SEED = 20250901
 
 PROGRAMME_BOROUGHS = (

@@ -16,8 +16,10 @@ from evaluation.models import AssessmentWindow, PupilYear
 from evaluation.pseudonym import upn_hash
 from programmes.models import Programme
 from schools.models import School
+from schools.year_groups import YEAR_GROUP_SHORT_LABELS
 
-YEAR_NAMES = {0: "R", 1: "Y1", 2: "Y2"}
+from .delivery import ACADEMIC_YEAR
+
 # Mean gain over the baseline at each window: (programme schools, comparison schools), and the
 # extra gain of disadvantaged pupils in programme schools.
 GAINS = {"baseline-2025": (0, 0, 0), "interim-2026": (2.5, 1.5, 1.0), "end-2026": (5.0, 3.0, 2.0)}
@@ -34,7 +36,7 @@ def _pupils(rng, programme: Programme, started_cohort_ids, make_upn):
     years = {
         year.pupil.upn_hash: year
         for year in PupilYear.objects.filter(
-            academic_year=2025, programme=programme
+            academic_year=ACADEMIC_YEAR, programme=programme
         ).select_related("pupil")
     }
     order = {
@@ -121,7 +123,7 @@ def load(rng: random.Random, programme: Programme, make_upn) -> None:
                 [
                     upn,
                     urn,
-                    YEAR_NAMES[year],
+                    YEAR_GROUP_SHORT_LABELS[year],
                     "Y" if disadvantaged else "N",
                     send,
                     "Y" if eal else "N",

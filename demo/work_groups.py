@@ -22,7 +22,7 @@ from workgroups.models import (
 from workgroups.selectors import CPD_ROLES
 from workgroups.services import work_group_catalogue_ensure
 
-from .delivery import DEMO_TODAY
+from .delivery import ACADEMIC_YEAR, DEMO_TODAY
 
 WORK_GROUPS = (
     ("Mastery Readiness", "Mastery Readiness: Thames"),
@@ -159,7 +159,7 @@ def _add_work_groups(rng, programme, users, staff, started, schools_of, add) -> 
             programme=programme,
             type=types[type_name],
             name=name,
-            academic_year=2025,
+            academic_year=ACADEMIC_YEAR,
             lead=users[f"sle{index + 1:02d}@example.org"],
         )
         ids = pool[index * 7 : index * 7 + 7]

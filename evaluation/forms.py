@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-from accounts.access import leader_school_ids, scope_of, upload_windows_for
+from accounts.access import leader_school_ids, upload_windows_for, uploads_for_any_school
 from programmes.models import Programme
 from schools.models import School
 
@@ -54,8 +54,7 @@ class AssessmentUploadForm(forms.Form):
     def clean(self):
         data = super().clean()
         window, school = data.get("window"), data.get("school")
-        scope = scope_of(self.user)
-        leads = window and (scope.is_site_admin or window.programme_id in scope.led_programme_ids)
+        leads = window and uploads_for_any_school(self.user, window)
         if window and not leads and not school:
             # Not the programme's hub lead: a school leader uploads for their own school.
             self.add_error("school", "Choose your school.")

@@ -2,6 +2,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from schools.academic_year import academic_year_label
+
+from .standards import STANDARDS
+
 # PostgreSQL checks a foreign key by a trigger once per written row (about 9 microseconds); on
 # a million-row import the checks of the pupil links alone took longer than all the writing.
 # So the links to pupils are not database constraints: a pupil is only ever deleted by this
@@ -87,7 +91,7 @@ class PupilYear(models.Model):
         indexes = [models.Index(fields=["school", "academic_year"])]
 
     def __str__(self) -> str:
-        return f"{self.pupil} in {self.academic_year}/{(self.academic_year + 1) % 100:02d}"
+        return f"{self.pupil} in {academic_year_label(self.academic_year)}"
 
 
 class NationalReference(models.Model):
@@ -164,16 +168,11 @@ class AssessmentWindow(models.Model):
         return f"{self.name} ({self.date:%b %Y})"
 
 
-def academic_year_of(day) -> int:
-    """The academic year a date falls in, named by the year it starts (September)."""
-    return day.year if day.month >= 9 else day.year - 1
-
-
-class TeacherAssessment(models.TextChoices):
-    PKF = "PKF", "Pre-key stage foundations"
-    WTS = "WTS", "Working towards the expected standard"
-    EXS = "EXS", "Working at the expected standard"
-    GDS = "GDS", "Working at greater depth"
+# Built from evaluation.standards, the one list of codes, so the column stores what the check
+# reads and the engine ranks.
+TeacherAssessment = models.TextChoices(
+    "TeacherAssessment", [(code, (code, label)) for code, label in STANDARDS.items()]
+)
 
 
 class UploadStatus(models.TextChoices):

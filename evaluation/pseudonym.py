@@ -12,6 +12,8 @@ import hashlib
 
 from django.conf import settings
 
+from .upn import normalise_upn
+
 BLOCK = 64  # SHA-256's block size, in bytes
 
 
@@ -49,10 +51,10 @@ class Pseudonyms:
         self.programme = _Keyed(key, programme_prefix(programme_id))
 
     def digest(self, upn: str) -> bytes:
-        """The pseudonym of a UPN already in upper case, without spaces."""
+        """The pseudonym of a UPN already normalised (upn.normalise_upn)."""
         return self.programme.digest(self.upn.digest(upn.encode()))
 
 
 def upn_hash(upn: str, *, programme_id: int) -> str:
     """The pseudonym (in hex, as stored) by which a programme knows the pupil with this UPN."""
-    return Pseudonyms(programme_id=programme_id).digest(upn.strip().upper()).hex()
+    return Pseudonyms(programme_id=programme_id).digest(normalise_upn(upn)).hex()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from programmes.models import Programme
 from programmes.selectors import TAKING_PART_SQL
 from programmes.services import programme_data_version_bump
+from schools.academic_year import academic_year_of
 from schools.models import School
 from workgroups.models import WorkGroup
 
@@ -29,21 +30,19 @@ from .models import (
     ReportFailure,
     ReportSnapshot,
     Result,
-    academic_year_of,
 )
 from .staging import NULL
+from .standards import CODES
 
+# Each teacher assessment as the engine ranks it (the codes are constants, not input).
+CODE_RANKS = " ".join(f"WHEN '{code}' THEN {rank}" for code, rank in CODES.items() if code)
 # What is read of each result and each pupil's year: name -> (SQL, PostgreSQL binary type).
 # Every column is fixed-width and never null, so PostgreSQL's binary COPY reads straight into
 # NumPy.
 RESULT_COLUMNS = {
     "pupil": ("CAST(pupil_id AS BIGINT)", ">i8"),
     "score": ("CAST(COALESCE(score, -1000000) AS DOUBLE PRECISION)", ">f8"),
-    "code": (
-        "CAST(CASE standard WHEN 'PKF' THEN 1 WHEN 'WTS' THEN 2 WHEN 'EXS' THEN 3 "
-        "WHEN 'GDS' THEN 4 ELSE 0 END AS SMALLINT)",
-        ">i2",
-    ),
+    "code": (f"CAST(CASE standard {CODE_RANKS} ELSE 0 END AS SMALLINT)", ">i2"),
 }
 # A pupil's details for the year, packed into one number: PostgreSQL sends each field of a
 # row with its own length and conversion, and a pupil's details are five small fields.

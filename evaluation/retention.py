@@ -9,6 +9,7 @@ from accounts.models import AuditAction
 from mathsprog.queueing import Sending, enqueue_on_commit
 from programmes.models import Programme
 from programmes.services import programme_data_changed
+from schools.academic_year import academic_year_of
 from schools.models import School
 
 from . import staging, upload_files
@@ -21,7 +22,6 @@ from .models import (
     Result,
     ResultRevision,
     UploadStatus,
-    academic_year_of,
 )
 
 P, PY, R = Pupil._meta.db_table, PupilYear._meta.db_table, Result._meta.db_table

@@ -55,11 +55,6 @@ class ReportStatus:
         """The suppression threshold of the figures shown: their report's, not today's."""
         return self.snapshot.threshold if self.snapshot else None
 
-    @property
-    def too_few(self) -> str:
-        """Of how few pupils the figures shown are withheld, in words."""
-        return f"fewer than {self.threshold} pupils" if self.threshold else "too few pupils"
-
 
 def report_status(*, programme: Programme) -> ReportStatus:
     snapshot = programme.reports.order_by("-data_version").first()
@@ -117,7 +112,16 @@ def report_document(snapshot: ReportSnapshot) -> dict:
     return document
 
 
-WITHHELD = "withheld (fewer than the threshold)"
+def too_few(threshold: int | None) -> str:
+    """Of how few pupils a report's figures are withheld, in words (the method page promises
+    them): pages, PDFs and downloads all say it so. A report stored before reports kept
+    their threshold has none."""
+    return f"fewer than {threshold} pupils" if threshold else "too few pupils"
+
+
+def withheld(threshold: int | None) -> str:
+    """What stands in a table's cell in place of a withheld figure."""
+    return too_few(threshold).capitalize()
 
 
 def threshold_note(snapshot: ReportSnapshot) -> str:
@@ -127,7 +131,7 @@ def threshold_note(snapshot: ReportSnapshot) -> str:
     if snapshot.threshold is None:
         return f"Figures about too few pupils are withheld (report {computed})."
     return (
-        f"Figures about fewer than {snapshot.threshold} pupils are withheld, with the other "
+        f"Figures about {too_few(snapshot.threshold)} are withheld, with the other "
         f"side of their pair (the threshold of this report, {computed})."
     )
 
@@ -142,7 +146,7 @@ def attainment_rows(snapshot: ReportSnapshot, *, comparison_shown: Callable[[int
             continue
         for group, values in figures["groups"].items():
             if values.get("suppressed"):
-                cells = [WITHHELD] * 5
+                cells = [withheld(snapshot.threshold)] * 5
             else:
                 cells = [values[k] for k in ("n", "mean", "sd", "pct_expected", "pct_higher")]
             yield [

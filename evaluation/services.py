@@ -5,7 +5,6 @@ import gzip
 import hashlib
 import logging
 import tempfile
-from datetime import date
 from typing import BinaryIO
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -19,10 +18,11 @@ from accounts.audit import audit
 from accounts.models import AuditAction
 from programmes.models import Programme
 from programmes.services import programme_data_changed
+from schools.academic_year import academic_year_of, academic_year_start
 from schools.models import School
 
 from . import staging, upload_files
-from .models import AssessmentUpload, AssessmentWindow, UploadStatus, academic_year_of
+from .models import AssessmentUpload, AssessmentWindow, UploadStatus
 from .upload_file import UnreadableFile, read_rows
 from .upload_leases import upload_queue
 from .upload_limits import took_too_long
@@ -340,8 +340,8 @@ def later_upload(upload: AssessmentUpload) -> AssessmentUpload | None:
     return (
         AssessmentUpload.objects.filter(
             window__programme=upload.window.programme_id,
-            window__date__gte=date(year, 9, 1),
-            window__date__lt=date(year + 1, 9, 1),
+            window__date__gte=academic_year_start(year),
+            window__date__lt=academic_year_start(year + 1),
             status__in=[UploadStatus.IMPORTED, UploadStatus.ROLLING_BACK],
             imported_at__gt=upload.imported_at,
         )

@@ -11,7 +11,7 @@ from programmes.models import Programme
 from schools.models import School
 
 from . import reports, retention, services, upload_files, upload_leases
-from .models import AssessmentUpload, UploadStatus
+from .models import AssessmentUpload
 
 User = get_user_model()
 logger = logging.getLogger(__name__)
@@ -40,11 +40,7 @@ def _run(task, step, upload_id: int) -> None:
         with beating:
             step(upload=upload)
     except Exception as error:
-        # An upload expired or deleted meanwhile says so still; one queued again meanwhile
-        # (this worker had gone quiet) is the other task's to finish.
-        AssessmentUpload.objects.filter(pk=upload_id, task_id=task_id).exclude(
-            status__in=[UploadStatus.EXPIRED, UploadStatus.DELETED]
-        ).update(status=UploadStatus.FAILED, failure=f"{type(error).__name__}: {error}"[:2000])
+        upload_leases.upload_step_failed(upload_id=upload_id, task_id=task_id, error=error)
         # Failed is final (the person uploads again), so neither file is of use any more.
         upload_files.upload_files_delete(upload=upload)
         raise

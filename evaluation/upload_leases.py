@@ -66,6 +66,14 @@ def upload_release(*, upload_id: int, task_id: str) -> None:
     )
 
 
+def upload_step_failed(*, upload_id: int, task_id: str, error: Exception) -> None:
+    """The step broke: the upload says so. One expired or deleted meanwhile says so still;
+    one queued again meanwhile (this task had gone quiet) is the other task's to finish."""
+    AssessmentUpload.objects.filter(pk=upload_id, task_id=task_id).exclude(
+        status__in=[UploadStatus.EXPIRED, UploadStatus.DELETED]
+    ).update(status=UploadStatus.FAILED, failure=f"{type(error).__name__}: {error}"[:2000])
+
+
 @contextmanager
 def heartbeat(*, upload_id: int, task_id: str):
     """Beat on the upload, from a thread of its own (with its own database connection: the

@@ -27,6 +27,12 @@ DIGIT_WEIGHTS = np.arange(2, 13)
 VALID_LA_CODES = np.array(sorted(LA_CODES))
 
 
+def normalise_upn(text: str) -> str:
+    """A UPN as it is checked and hashed, whoever gives it: in upper case, without the spaces
+    a file or a person may put around or inside it."""
+    return text.strip().replace(" ", "").upper()
+
+
 def masked(upn: str) -> str:
     """What an error may show of a UPN: its first four characters."""
     return upn[:4] + "…" if len(upn) > 4 else upn

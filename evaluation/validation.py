@@ -17,10 +17,13 @@ from decimal import Decimal, InvalidOperation
 from operator import attrgetter
 from typing import NamedTuple
 
-from .models import AssessmentWindow, TeacherAssessment
+from schools.year_groups import YEAR_GROUP_LABELS, YEAR_GROUP_SHORT_LABELS
+
+from .models import AssessmentWindow
 from .pseudonym import Pseudonyms
+from .standards import STANDARDS, in_words
 from .upload_file import Misaligned
-from .upn import masked, upn_problem, valid_upns
+from .upn import masked, normalise_upn, upn_problem, valid_upns
 
 ALIASES = {
     "upn": ("upn",),
@@ -37,12 +40,19 @@ REQUIRED = ("upn", "urn", "year_group", "disadvantaged")
 LABELS = {"upn": "UPN", "urn": "URN", "year_group": "Year group", "disadvantaged": "Disadvantaged"}
 YES_NO = {"y": True, "yes": True, "true": True, "1": True,
           "n": False, "no": False, "false": False, "0": False}  # fmt: skip
-YEAR_GROUPS = {"r": 0, "reception": 0, "yr": 0, "yearr": 0} | {
-    form.format(n): n for n in range(1, 14) for form in ("{}", "y{}", "year{}")
-}
+# Every label the portal writes ("Reception", "Y6") reads back, and the other ways files say them.
+YEAR_GROUPS = (
+    {"yr": 0, "yearr": 0}
+    | {str(n): n for n in range(1, 14)}
+    | {
+        label.replace(" ", "").lower(): n
+        for labels in (YEAR_GROUP_LABELS, YEAR_GROUP_SHORT_LABELS)
+        for n, label in labels.items()
+    }
+)
 SEND = {"": "N", "n": "N", "k": "K", "e": "E"}
 GENDERS = {"": "", "m": "M", "f": "F"}
-STANDARDS = {code.lower(): code for code in TeacherAssessment.values}
+STANDARD_CODES = {code.lower(): code for code in STANDARDS}
 TENTH = Decimal("0.1")
 SHOWN_ERRORS = 500
 NEITHER = "the row has neither a score nor a standard"
@@ -144,8 +154,8 @@ def _read_gender(text: str) -> tuple:
 
 
 def _read_standard(text: str) -> tuple:
-    standard = STANDARDS.get(text.lower(), "") if text else ""
-    return ("", "should be PKF, WTS, EXS or GDS") if text and not standard else (standard, None)
+    standard = STANDARD_CODES.get(text.lower(), "") if text else ""
+    return ("", f"should be {in_words()}") if text and not standard else (standard, None)
 
 
 class _Readings(dict):
@@ -293,7 +303,7 @@ class ResultsValidator:
         """The clean rows of a chunk; the errors of the others go to `found`."""
         numbers, texts = self._texts(chunk)
         self.rows += len(numbers)
-        upns = [upn.replace(" ", "").upper() for upn in texts["upn"]]
+        upns = list(map(normalise_upn, texts["upn"]))
         digests = self._digests(upns)
         seen = self.seen
         pairs = zip(digests, numbers, strict=True)

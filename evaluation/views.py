@@ -3,7 +3,6 @@ from functools import partial
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,10 +13,12 @@ from accounts.access import (
     may_see_comparison_school,
     programme_led_or_404,
     require_site_admin,
+    require_uploader,
     upload_or_404,
     uploads_visible_to,
 )
 from accounts.audit import audit
+from accounts.downloads import table_download
 from accounts.models import AuditAction
 from mathsprog.exports import csv_response, table_response, xlsx_response
 from mathsprog.views import form_view
@@ -25,6 +26,8 @@ from mathsprog.views import form_view
 from . import lifecycle, selectors, services, tasks, upload_leases
 from . import retention as retention_services
 from .forms import AssessmentUploadForm, ProgrammeDataDeletionForm, SchoolDataDeletionForm
+from .standards import in_words
+from .tables import ReportFailureTable, UploadProblemTable, UploadSummaryTable, UploadTable
 from .validation import REPORT_HEADER, report_rows
 
 TEMPLATE_HEADER = [
@@ -46,14 +49,16 @@ def _example_row() -> list[str]:
 
 
 def upload_list(request):
-    uploads = uploads_visible_to(request.user)[:100]
-    context = {"uploads": uploads, "can_upload": can_upload_assessments(request.user)}
+    table = UploadTable(uploads_visible_to(request.user)[:100])
+    download = table_download(request, table, name="uploads")
+    if download:
+        return download
+    context = {"table": table, "can_upload": can_upload_assessments(request.user)}
     return render(request, "evaluation/upload_list.html", context)
 
 
 def upload_new(request):
-    if not can_upload_assessments(request.user):
-        raise Http404("No such page.")
+    require_uploader(request.user)
     form = AssessmentUploadForm(request.POST or None, request.FILES or None, user=request.user)
     return form_view(
         request,
@@ -71,6 +76,7 @@ def upload_new(request):
         ),
         title="Upload assessment results",
         template="evaluation/upload_new.html",
+        standards=in_words(),
     )
 
 
@@ -81,8 +87,28 @@ def upload_detail(request, pk: int):
         if request.headers.get("HX-Request")
         else "evaluation/upload_detail.html"
     )
+    tables = {
+        "upload-problems": UploadProblemTable(upload.errors, caption=_problems_caption(upload)),
+        "upload-summary": UploadSummaryTable(upload.summary or {}),
+    }
+    for name, table in tables.items():
+        download = table_download(request, table, name=name)
+        if download:
+            return download
     stalled = upload.is_working and upload_leases.is_stalled(upload, timezone.now())
-    return render(request, template, {"upload": upload, "stalled": stalled})
+    context = {"upload": upload, "stalled": stalled, "problems": tables["upload-problems"],
+               "summary": tables["upload-summary"]}  # fmt: skip
+    return render(request, template, context)
+
+
+def _problems_caption(upload) -> str:
+    shown = len(upload.errors)
+    first = (
+        f"The first {shown} problems; the download has them all. "
+        if shown < upload.error_count
+        else ""
+    )
+    return first + "Rows are numbered as your spreadsheet numbers them."
 
 
 def upload_errors(request, pk: int):
@@ -138,7 +164,8 @@ def template_xlsx(request):
 
 def method(request):
     """How figures are calculated, in plain words, for headteachers and governors."""
-    return render(request, "evaluation/method.html", {"threshold": settings.SUPPRESSION_THRESHOLD})
+    context = {"threshold": settings.SUPPRESSION_THRESHOLD, "standards": in_words()}
+    return render(request, "evaluation/method.html", context)
 
 
 @require_POST
@@ -166,7 +193,11 @@ def report_retry(request, slug: str):
 def report_failures(request):
     """Site admins: every programme whose report could not be brought up to date."""
     require_site_admin(request.user)
-    context = {"failures": selectors.report_failures(), "retries": tasks.REPORT_RETRIES}
+    table = ReportFailureTable(selectors.report_failures())
+    download = table_download(request, table, name="report-failures")
+    if download:
+        return download
+    context = {"table": table, "retries": tasks.REPORT_RETRIES}
     return render(request, "evaluation/report_failures.html", context)
 
 

@@ -3,7 +3,7 @@ data of the programmes whose reports rest on what changed)."""
 
 from django.db import transaction
 
-from mathsprog.services import changed_fields, model_update
+from mathsprog.services import changed_fields, fields_write
 from programmes.services import programme_data_changed
 
 from .models import AssessmentWindow, NationalReference
@@ -14,6 +14,11 @@ REPORTED_WINDOW_FIELDS = (
     "slug", "date", "scale_min", "scale_max", "expected_threshold", "higher_threshold",
     "national_reference",
 )  # fmt: skip
+WINDOW_FIELDS = ("programme", "name", "kind", "instrument", "teacher_assessment",
+                 *REPORTED_WINDOW_FIELDS)  # fmt: skip
+NATIONAL_REFERENCE_FIELDS = (
+    "name", "academic_year", "pct_expected_non_disadvantaged", "pct_expected_non_send", "source",
+)  # fmt: skip
 
 
 @transaction.atomic
@@ -22,7 +27,7 @@ def assessment_window_save(*, window: AssessmentWindow, **fields) -> AssessmentW
     reference changed, changes its programme's report."""
     new = window.pk is None
     reported = changed_fields(window, fields, REPORTED_WINDOW_FIELDS)
-    model_update(window, **fields)
+    fields_write(window, fields=fields, allowed=WINDOW_FIELDS)
     if new or reported:
         programme_data_changed(programme_id=window.programme_id)
     return window
@@ -47,7 +52,7 @@ def _programmes_comparing_with(reference: NationalReference) -> None:
 def national_reference_save(*, reference: NationalReference, **fields) -> NationalReference:
     """National figures, new or corrected: every report that compares with them changes."""
     changed = reference.pk is not None and changed_fields(reference, fields, fields)
-    model_update(reference, **fields)
+    fields_write(reference, fields=fields, allowed=NATIONAL_REFERENCE_FIELDS)
     if changed:
         _programmes_comparing_with(reference)
     return reference

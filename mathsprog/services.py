@@ -1,40 +1,30 @@
-"""The two writes every app's services build on: validate the whole object, then save."""
+"""What every app's named services build on: the fields a service may write, checked; the
+whole object validated, then saved."""
 
 from django.db import models, transaction
 
 
-def _split_many_to_many(model: type[models.Model], fields: dict) -> tuple[dict, dict]:
-    many = {f.name for f in model._meta.many_to_many}
-    plain = {name: value for name, value in fields.items() if name not in many}
-    return plain, {name: value for name, value in fields.items() if name in many}
-
-
 @transaction.atomic
-def model_create(model: type[models.Model], **fields) -> models.Model:
-    plain, many = _split_many_to_many(model, fields)
-    instance = model(**plain)
+def fields_write(instance: models.Model, *, fields: dict, allowed: tuple[str, ...]):
+    """Give `instance` (new, or stored) `fields`, validate the whole object, then save it and
+    its many-to-many fields. Each service names in `allowed` the fields it may write: any other
+    name is the caller's mistake, refused before anything is written. A stored object saves
+    only the fields given, so an edit never writes back what someone else changed meanwhile."""
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise TypeError(f"{type(instance).__name__} cannot be given {', '.join(unknown)}")
+    many = {f.name for f in instance._meta.many_to_many} & fields.keys()
+    plain = [name for name in fields if name not in many]
+    for name in plain:
+        setattr(instance, name, fields[name])
     instance.full_clean()
-    instance.save()
-    for name, values in many.items():
-        getattr(instance, name).set(values)
+    if instance._state.adding:
+        instance.save()
+    elif plain:
+        instance.save(update_fields=plain)
+    for name in many:
+        getattr(instance, name).set(fields[name])
     return instance
-
-
-@transaction.atomic
-def model_update(instance: models.Model, **fields) -> models.Model:
-    plain, many = _split_many_to_many(type(instance), fields)
-    for name, value in plain.items():
-        setattr(instance, name, value)
-    instance.full_clean()
-    instance.save()
-    for name, values in many.items():
-        getattr(instance, name).set(values)
-    return instance
-
-
-def model_save(model: type[models.Model], instance: models.Model | None, **fields):
-    """Update `instance` when there is one (an edit page), else create a new `model`."""
-    return model_update(instance, **fields) if instance else model_create(model, **fields)
 
 
 def changed_fields(instance: models.Model, fields: dict, names) -> set[str]:

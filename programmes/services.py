@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.audit import audit, audit_all
 from accounts.models import AuditAction, Role, RoleAssignment
-from mathsprog.services import changed_fields, model_create, model_update
+from mathsprog.services import changed_fields, fields_write
 from schools.models import School
 
 from . import signals
@@ -25,11 +25,19 @@ from .models import (
     StrandUptake,
 )
 
+PROGRAMME_FIELDS = (
+    "name", "slug", "funder", "funding_reference", "value", "start_date", "end_date", "aims",
+    "local_authorities",
+)  # fmt: skip
+# A school's allocation and its cohort on its page; which school or programme in the data admin.
+ENROLMENT_FIELDS = ("programme", "cohort", "school", "sle_days_allocated", "funding_allocated")
+SPEND_FIELDS = ("budget_line", "spent_on", "amount", "description", "school")
+
 
 @transaction.atomic
 def programme_create(*, created_by, **fields) -> Programme:
     """A new programme, led by whoever set it up."""
-    programme = model_create(Programme, **fields)
+    programme = fields_write(Programme(), fields=fields, allowed=PROGRAMME_FIELDS)
     RoleAssignment.objects.create(user=created_by, role=Role.HUB_LEAD, programme=programme)
     return programme
 
@@ -66,23 +74,10 @@ def school_programmes_data_changed(*, school_ids) -> None:
 def programme_update(*, programme: Programme, **fields) -> Programme:
     """The programme's name heads its report and names its comparison group."""
     renamed = changed_fields(programme, fields, ["name"])
-    model_update(programme, **fields)
+    fields_write(programme, fields=fields, allowed=PROGRAMME_FIELDS)
     if renamed:
         programme_data_changed(programme_id=programme.pk)
     return programme
-
-
-@transaction.atomic
-def cohort_save(*, cohort: Cohort | None, programme: Programme, **fields) -> Cohort:
-    """A new cohort (it has no schools yet), or an edit: a cohort's name is a scope of the
-    programme's report."""
-    if cohort is None:
-        return model_create(Cohort, programme=programme, **fields)
-    renamed = changed_fields(cohort, fields, ["name"])
-    model_update(cohort, programme=programme, **fields)
-    if renamed:
-        programme_data_changed(programme_id=programme.pk)
-    return cohort
 
 
 @dataclass(frozen=True)
@@ -189,7 +184,7 @@ def enrolment_update(*, enrolment: Enrolment, **fields) -> Enrolment:
     if "cohort" in fields and fields["cohort"].programme_id != enrolment.programme_id:
         raise ValidationError("A school can only move to a cohort of the same programme.")
     moved = changed_fields(enrolment, fields, ["cohort", "school"])
-    model_update(enrolment, **fields)
+    fields_write(enrolment, fields=fields, allowed=ENROLMENT_FIELDS)
     if moved:
         programme_data_changed(programme_id=enrolment.programme_id)
     return enrolment
@@ -369,4 +364,4 @@ def strand_uptakes_replace(*, strand, taken_up: set[str], continued: set[str]) -
 
 
 def spend_record(*, recorded_by, **fields) -> SpendEntry:
-    return model_create(SpendEntry, recorded_by=recorded_by, **fields)
+    return fields_write(SpendEntry(recorded_by=recorded_by), fields=fields, allowed=SPEND_FIELDS)

@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-from .models import LocalAuthority, School, StaffMember
+from .models import School, StaffMember
 
 
 class SchoolRegisterUploadForm(forms.Form):
@@ -69,13 +69,6 @@ class StaffMemberForm(forms.ModelForm):
         }
 
 
-class SchoolFilterForm(forms.Form):
-    search = forms.CharField(label="Name, URN or postcode", required=False)
-    local_authority = forms.ModelChoiceField(queryset=LocalAuthority.objects.all(), required=False)
-    phase = forms.CharField(required=False)
-    open_only = forms.BooleanField(label="Open schools only", required=False, initial=True)
-
-
 class SchoolForm(forms.ModelForm):
     """For the few schools the register does not have yet, or a correction before the next
     register import (which will overwrite register fields)."""
@@ -86,18 +79,6 @@ class SchoolForm(forms.ModelForm):
             "urn", "name", "phase", "establishment_type", "local_authority", "trust",
             "postcode", "number_on_roll", "percentage_fsm", "is_open",
         ]  # fmt: skip
-
-
-YEAR_GROUP_LABELS = {0: "Reception"} | {n: f"Year {n}" for n in range(1, 14)}
-
-
-def year_groups_for(school: School) -> list[int]:
-    phase = school.phase.lower()
-    if "secondary" in phase:
-        return list(range(7, 14))
-    if "primary" in phase or "infant" in phase or "junior" in phase:
-        return list(range(0, 7))
-    return list(range(0, 14))
 
 
 class ReportPeriodForm(forms.Form):

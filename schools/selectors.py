@@ -1,4 +1,4 @@
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from .models import School, SchoolRegisterImport, StaffMember
@@ -15,30 +15,6 @@ def register_imports() -> QuerySet[SchoolRegisterImport]:
 
 def recent_register_imports(limit: int = 10) -> QuerySet[SchoolRegisterImport]:
     return register_imports()[:limit]
-
-
-def schools_matching(
-    schools: QuerySet[School],
-    *,
-    search: str = "",
-    local_authority=None,
-    phase: str = "",
-    open_only: bool = False,
-) -> QuerySet[School]:
-    rows = schools.select_related("local_authority").order_by("name")
-    if search:
-        term = search.strip()
-        match = Q(name__icontains=term) | Q(postcode__istartswith=term)
-        if term.isdigit():
-            match |= Q(urn=int(term))
-        rows = rows.filter(match)
-    if local_authority:
-        rows = rows.filter(local_authority=local_authority)
-    if phase:
-        rows = rows.filter(phase__iexact=phase)
-    if open_only:
-        rows = rows.filter(is_open=True)
-    return rows
 
 
 def staff_of(*, school: School) -> tuple[list[StaffMember], list[StaffMember]]:

@@ -4,9 +4,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from mathsprog.queueing import enqueue_on_commit
-from mathsprog.services import changed_fields, model_update
+from mathsprog.services import changed_fields, fields_write
 
-from .models import ImportStatus, LocalAuthority, School, SchoolRegisterImport
+from .models import ImportStatus, LocalAuthority, School, SchoolRegisterImport, StaffMember
 from .register import RegisterInvalid, RegisterRow, RowError, read_register
 from .signals import schools_changed
 
@@ -25,6 +25,12 @@ REGISTER_FIELDS = (
     "postcode",
     "local_authority_id",
 )
+# What a site admin sets on a school by hand (the register sets most of them again).
+SCHOOL_FIELDS = (
+    "urn", "name", "phase", "establishment_type", "local_authority", "trust", "postcode",
+    "number_on_roll", "percentage_fsm", "is_open",
+)  # fmt: skip
+STAFF_MEMBER_FIELDS = ("full_name", "email", "role", "year_group", "start_date", "end_date")
 
 
 @dataclass(frozen=True)
@@ -72,7 +78,7 @@ def school_save(*, school: School, **fields) -> School:
     """A school added by hand, or edited (by a site admin, in the portal or the data admin).
     A new name or local authority reaches the reports of its programmes."""
     reported = changed_fields(school, fields, REPORTED_FIELDS) if school.pk else set()
-    model_update(school, **fields)
+    fields_write(school, fields=fields, allowed=SCHOOL_FIELDS)
     if reported:
         schools_changed.send(sender=School, school_ids=[school.pk])
     return school
@@ -82,11 +88,19 @@ def school_save(*, school: School, **fields) -> School:
 def local_authority_save(*, local_authority: LocalAuthority, **fields) -> LocalAuthority:
     """A local authority's name is a scope of the reports of the programmes its schools are in."""
     renamed = changed_fields(local_authority, fields, ["name"]) if local_authority.pk else set()
-    model_update(local_authority, **fields)
+    fields_write(local_authority, fields=fields, allowed=("code", "name"))
     if renamed:
         school_ids = list(local_authority.schools.values_list("pk", flat=True))
         schools_changed.send(sender=LocalAuthority, school_ids=school_ids)
     return local_authority
+
+
+def staff_member_create(*, school: School, **fields) -> StaffMember:
+    return fields_write(StaffMember(school=school), fields=fields, allowed=STAFF_MEMBER_FIELDS)
+
+
+def staff_member_update(*, staff_member: StaffMember, **fields) -> StaffMember:
+    return fields_write(staff_member, fields=fields, allowed=STAFF_MEMBER_FIELDS)
 
 
 def _school_values(row: RegisterRow, authority_ids: dict) -> dict:

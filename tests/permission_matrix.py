@@ -132,7 +132,8 @@ MATRIX |= {
     "visits:new": Rule(VISITORS, "urn", "other_urn"),
     "visits:detail": Rule(SCHOOL_A | {"sle"}, "visit", "other_visit"),
     "visits:acknowledge": Rule(SCHOOL_A, "visit", "other_visit", "post"),
-    "visits:photo": Rule(SCHOOL_A, "visit", "other_visit", "post"),
+    # Photos are added by the SLE who wrote the record (none of these people) or a site admin.
+    "visits:photo": Rule(ADMIN, "visit", "other_visit", "post"),
     "dashboards:coverage_mine": Rule(VISITORS, "slug", "other_slug"),
     "dashboards:coverage_programme": Rule(LEADS, "slug", "other_slug"),
     "visits:action_plan": Rule(SCHOOL_A, "urn", "other_urn"),

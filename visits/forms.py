@@ -1,8 +1,8 @@
 from django import forms
 
 from programmes.models import FocusArea, Programme
-from schools.forms import YEAR_GROUP_LABELS, year_groups_for
 from schools.models import School
+from schools.year_groups import YEAR_GROUP_LABELS, year_groups_for
 from workgroups.selectors import current_staff
 
 from .models import Action, Progress, Risk, VisitKind, VisitLength

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.audit import audit
 from accounts.models import AuditAction
 from mathsprog.queueing import enqueue_on_commit
+from mathsprog.services import fields_write
 from programmes.models import Programme
 from schools.models import School
 
@@ -21,12 +22,16 @@ from .models import (
     PhotoStatus,
     Progress,
     RecordOfVisit,
+    Risk,
     VisitPhoto,
 )
 from .photos import PHOTO_QUEUE_DOWN, photo_opened, visit_photo_fail
 
 # An action raised at a visit is due, unless the school changes it, by the next half term.
 NEXT_STEP_DUE_AFTER = timedelta(weeks=6)
+# What a school's action plan page edits (the visit that raised an action stays as it was).
+ACTION_FIELDS = ("description", "owner", "due_date", "status")
+RISK_FIELDS = ("description", "mitigation", "is_open")
 
 
 @dataclass
@@ -138,3 +143,19 @@ def visit_photo_add(*, visit: RecordOfVisit, upload, caption: str, user) -> Visi
         on_failure=lambda error: visit_photo_fail(photo_id=photo.pk, failure=PHOTO_QUEUE_DOWN),
     )
     return photo
+
+
+def action_create(*, school: School, **fields) -> Action:
+    return fields_write(Action(school=school), fields=fields, allowed=ACTION_FIELDS)
+
+
+def action_update(*, action: Action, **fields) -> Action:
+    return fields_write(action, fields=fields, allowed=ACTION_FIELDS)
+
+
+def risk_create(*, school: School, **fields) -> Risk:
+    return fields_write(Risk(school=school), fields=fields, allowed=RISK_FIELDS)
+
+
+def risk_update(*, risk: Risk, **fields) -> Risk:
+    return fields_write(risk, fields=fields, allowed=RISK_FIELDS)

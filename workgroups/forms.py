@@ -82,15 +82,3 @@ class EventForm(forms.ModelForm):
         ):
             self.add_error("parent_headcount", "Only parent workshops have a headcount.")
         return data
-
-
-class EventFilterForm(forms.Form):
-    kind = forms.ChoiceField(choices=[("", "All kinds"), *EventKind.choices], required=False)
-    when = forms.ChoiceField(
-        choices=[("", "Any time"), ("upcoming", "Upcoming"), ("past", "Past")], required=False
-    )
-
-
-class WorkGroupFilterForm(forms.Form):
-    type = forms.ModelChoiceField(queryset=WorkGroupType.objects.all(), required=False)
-    academic_year = forms.IntegerField(required=False, min_value=2000, max_value=2100)

@@ -1,6 +1,8 @@
 from django.db import models
 from django.db.models import Q
 
+from schools.academic_year import academic_year_label
+
 
 class WorkGroupType(models.Model):
     """A kind of work group in the national catalogue, with the shape it usually takes."""
@@ -43,7 +45,7 @@ class WorkGroup(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.academic_year}/{(self.academic_year + 1) % 100:02d})"
+        return f"{self.name} ({academic_year_label(self.academic_year)})"
 
 
 class ParticipantRole(models.TextChoices):

@@ -27,17 +27,12 @@ def current_staff(on: date | None = None) -> QuerySet[StaffMember]:
     )
 
 
-def work_groups(*, programme, type=None, academic_year=None) -> QuerySet[WorkGroup]:
-    rows = (
+def work_groups(*, programme) -> QuerySet[WorkGroup]:
+    return (
         programme.work_groups.select_related("type", "lead")
         .annotate(school_count=Count("schools", distinct=True))
         .order_by("-academic_year", "name")
     )
-    if type:
-        rows = rows.filter(type=type)
-    if academic_year:
-        rows = rows.filter(academic_year=academic_year)
-    return rows
 
 
 def work_group_detail(*, programme, pk: int) -> WorkGroup:
@@ -58,18 +53,10 @@ def work_group_detail(*, programme, pk: int) -> WorkGroup:
     )
 
 
-def events(*, programme, kind: str = "", when: str = "") -> QuerySet[Event]:
-    rows = programme.events.select_related("work_group").annotate(
+def events(*, programme) -> QuerySet[Event]:
+    return programme.events.select_related("work_group").annotate(
         present=Count("register", filter=Q(register__present=True))
     )
-    if kind:
-        rows = rows.filter(kind=kind)
-    now = timezone.now()
-    if when == "upcoming":
-        rows = rows.filter(starts_at__gte=now).order_by("starts_at")
-    elif when == "past":
-        rows = rows.filter(starts_at__lt=now)
-    return rows
 
 
 def register_candidates(*, event: Event) -> QuerySet[StaffMember]:

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from mathsprog.services import changed_fields, model_create, model_update
+from mathsprog.services import changed_fields, fields_write
 from programmes.services import programme_data_changed
 from schools.models import StaffMember
 
@@ -9,11 +9,30 @@ from .catalogue import WORK_GROUP_TYPES
 from .models import Attendance, Event, EventKind, WorkGroup, WorkGroupParticipant, WorkGroupType
 from .selectors import register_candidates
 
+WORK_GROUP_TYPE_FIELDS = (
+    "name", "description", "target_audience", "expected_schools", "expected_workshops",
+    "expected_school_visits", "expected_duration",
+)  # fmt: skip
+WORK_GROUP_FIELDS = ("type", "name", "academic_year", "lead", "schools")
+EVENT_FIELDS = (
+    "kind", "title", "starts_at", "venue", "facilitator", "audience", "work_group", "schools",
+    "parent_headcount",
+)  # fmt: skip
+
+
+def work_group_type_create(**fields) -> WorkGroupType:
+    return fields_write(WorkGroupType(), fields=fields, allowed=WORK_GROUP_TYPE_FIELDS)
+
+
+def work_group_type_update(*, work_group_type: WorkGroupType, **fields) -> WorkGroupType:
+    return fields_write(work_group_type, fields=fields, allowed=WORK_GROUP_TYPE_FIELDS)
+
 
 @transaction.atomic
 def work_group_create(*, programme, **fields) -> WorkGroup:
     """A new work group; with schools, it is a new scope of the programme's report."""
-    work_group = model_create(WorkGroup, programme=programme, **fields)
+    work_group = WorkGroup(programme=programme)
+    fields_write(work_group, fields=fields, allowed=WORK_GROUP_FIELDS)
     if fields.get("schools"):
         programme_data_changed(programme_id=programme.pk)
     return work_group
@@ -25,7 +44,8 @@ def work_group_update(*, work_group: WorkGroup, **fields) -> WorkGroup:
     either marks the programme's data changed."""
     renamed = changed_fields(work_group, fields, ["name"])
     schools = set(work_group.schools.values_list("pk", flat=True))
-    model_update(work_group, **fields)
+    # The data admin may also move a work group to another programme.
+    fields_write(work_group, fields=fields, allowed=("programme", *WORK_GROUP_FIELDS))
     if renamed or schools != set(work_group.schools.values_list("pk", flat=True)):
         programme_data_changed(programme_id=work_group.programme_id)
     return work_group
@@ -44,9 +64,8 @@ def work_group_participant_add(*, work_group: WorkGroup, staff_member: StaffMemb
         raise ValidationError(f"{staff_member.school} is not one of this work group's schools.")
     if work_group.participants.filter(staff_member=staff_member).exists():
         raise ValidationError(f"{staff_member.full_name} is already in this work group.")
-    return model_create(
-        WorkGroupParticipant, work_group=work_group, staff_member=staff_member, role=role
-    )
+    participant = WorkGroupParticipant(work_group=work_group, staff_member=staff_member)
+    return fields_write(participant, fields={"role": role}, allowed=("role",))
 
 
 def work_group_participant_remove(*, participant: WorkGroupParticipant) -> None:
@@ -63,12 +82,12 @@ def _check_event_belongs(fields: dict, programme) -> None:
 
 def event_create(*, programme, **fields) -> Event:
     _check_event_belongs(fields, programme)
-    return model_create(Event, programme=programme, **fields)
+    return fields_write(Event(programme=programme), fields=fields, allowed=EVENT_FIELDS)
 
 
 def event_update(*, event: Event, **fields) -> Event:
     _check_event_belongs(fields, event.programme)
-    return model_update(event, **fields)
+    return fields_write(event, fields=fields, allowed=EVENT_FIELDS)
 
 
 @transaction.atomic

@@ -5,27 +5,27 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.access import programme_led_or_404, require_site_admin, scope_of
+from accounts.access import is_site_admin, programme_led_or_404, require_site_admin
+from accounts.downloads import table_download
 from mathsprog.exports import table_response
-from mathsprog.services import model_save
 from mathsprog.views import form_view
 
 from . import selectors, services
+from .filters import EventFilter, WorkGroupFilter
 from .forms import (
-    EventFilterForm,
     EventForm,
     ParticipantForm,
-    WorkGroupFilterForm,
     WorkGroupForm,
     WorkGroupTypeForm,
 )
 from .models import WorkGroup, WorkGroupType
+from .tables import EventTable, ParticipantTable, WorkGroupTable
 
 
 def type_list(request):
     context = {
         "types": WorkGroupType.objects.all(),
-        "can_edit": scope_of(request.user).is_site_admin,
+        "can_edit": is_site_admin(request.user),
     }
     return render(request, "workgroups/type_list.html", context)
 
@@ -37,7 +37,11 @@ def type_form(request, pk: int | None = None):
     return form_view(
         request,
         WorkGroupTypeForm(request.POST or None, instance=work_group_type),
-        save=lambda data: model_save(WorkGroupType, work_group_type, **data),
+        save=lambda data: (
+            services.work_group_type_update(work_group_type=work_group_type, **data)
+            if work_group_type
+            else services.work_group_type_create(**data)
+        ),
         success_url=url,
         title="Edit work group type" if work_group_type else "New work group type",
         back_url=url,
@@ -47,10 +51,14 @@ def type_form(request, pk: int | None = None):
 
 def work_group_list(request, slug: str):
     programme = programme_led_or_404(request.user, slug)
-    filters = WorkGroupFilterForm(request.GET or None)
-    criteria = filters.cleaned_data if filters.is_valid() else {}
-    rows = selectors.work_groups(programme=programme, **criteria)
-    context = {"programme": programme, "filters": filters, "work_groups": rows}
+    filters = WorkGroupFilter(
+        request.GET or None, queryset=selectors.work_groups(programme=programme)
+    )
+    table = WorkGroupTable(filters.qs, programme=programme)
+    download = table_download(request, table, name="work-groups")
+    if download:
+        return download
+    context = {"programme": programme, "filters": filters.form, "table": table}
     return render(request, "workgroups/work_group_list.html", context)
 
 
@@ -60,8 +68,17 @@ def work_group_detail(request, slug: str, pk: int):
         work_group = selectors.work_group_detail(programme=programme, pk=pk)
     except WorkGroup.DoesNotExist:
         raise Http404("No such work group.") from None
+    participants = ParticipantTable(work_group.participants.all(), programme=programme)
+    download = table_download(request, participants, name="participants")
+    if download:
+        return download
     form = ParticipantForm(request.POST or None, work_group=work_group)
-    context = {"programme": programme, "work_group": work_group, "form": form}
+    context = {
+        "programme": programme,
+        "work_group": work_group,
+        "form": form,
+        "participants": participants,
+    }
     return render(request, "workgroups/work_group_detail.html", context)
 
 
@@ -112,10 +129,12 @@ def participant_remove(request, slug: str, pk: int, participant_pk: int):
 
 def event_list(request, slug: str):
     programme = programme_led_or_404(request.user, slug)
-    filters = EventFilterForm(request.GET or None)
-    criteria = filters.cleaned_data if filters.is_valid() else {}
-    rows = selectors.events(programme=programme, **criteria)
-    context = {"programme": programme, "filters": filters, "events": rows}
+    filters = EventFilter(request.GET or None, queryset=selectors.events(programme=programme))
+    table = EventTable(filters.qs, programme=programme)
+    download = table_download(request, table, name="events")
+    if download:
+        return download
+    context = {"programme": programme, "filters": filters.form, "table": table}
     return render(request, "workgroups/event_list.html", context)
 
 

@@ -2,12 +2,14 @@
 
 from django.shortcuts import render
 
-from accounts.access import programme_led_or_404, scope_of, sle_programme_or_404
-from schools.forms import YEAR_GROUP_LABELS
+from accounts.access import programme_led_or_404, sle_programme_or_404, sle_schools_in
 from schools.models import School
+from schools.year_groups import YEAR_GROUP_LABELS
 from visits.selectors import coverage
 
 from ..coverage import coverage_year_groups
+from ..tables import tables_download
+from ..tables.delivery import coverage_table
 
 
 def _coverage_page(request, programme, schools):
@@ -18,15 +20,17 @@ def _coverage_page(request, programme, schools):
         "rows": rows,
         "year_groups": [YEAR_GROUP_LABELS[n] for n in year_groups],
     }
+    # Visits, not pupils' results: its downloads are not recorded in the audit log.
+    table = coverage_table(rows, context["year_groups"])
+    if download := tables_download(request, {"coverage": table}):
+        return download
     return render(request, "dashboards/coverage.html", context)
 
 
 def coverage_mine(request, slug: str):
     """An SLE's schools in one programme."""
-    scope = scope_of(request.user)
     programme = sle_programme_or_404(request.user, slug)
-    ids = {school for school, p in scope.sle_assignments if p == programme.pk}
-    return _coverage_page(request, programme, School.objects.filter(pk__in=ids))
+    return _coverage_page(request, programme, sle_schools_in(request.user, programme))
 
 
 def coverage_programme(request, slug: str):

@@ -14,6 +14,8 @@ from visits.selectors import enrolments_with_days_used, sle_days
 from workgroups.selectors import cpd_counts
 
 from .. import figures
+from ..tables import delivery, tables_download
+from ..tables.figures import programme_tables
 
 PAGE_SIZE = 50
 
@@ -21,23 +23,39 @@ PAGE_SIZE = 50
 def programme_dashboard(request, slug: str):
     programme = programme_led_or_404(request.user, slug)
     status = report_status(programme=programme)
+    headlines = figures.programme_headlines(snapshot=status.snapshot, programme=programme)
+    charts = figures.programme_charts(snapshot=status.snapshot, programme=programme)
+    cohorts = figures.cohort_figures(snapshot=status.snapshot, programme=programme)
+    attention = figures.schools_needing_attention(snapshot=status.snapshot, programme=programme)
+    tables = programme_tables(
+        headlines=headlines,
+        charts=charts if status.snapshot else {},
+        threshold=status.threshold,
+        cohorts=cohorts,
+        attention=attention,
+    )
+    if download := tables_download(request, tables, figures_of=str(programme), programme=programme):
+        return download
+    # Lists, read once: the page's tables and their downloads show the same rows.
     context = {
         "programme": programme,
-        "cohorts": programme_selectors.cohorts_with_school_counts(programme=programme),
-        "local_authorities": programme_selectors.local_authorities_with_school_counts(
-            programme=programme
+        "cohorts": list(programme_selectors.cohorts_with_school_counts(programme=programme)),
+        "local_authorities": list(
+            programme_selectors.local_authorities_with_school_counts(programme=programme)
         ),
-        "kpis": programme.kpis.all(),
-        "bands": programme.allocation_bands.all(),
+        "kpis": list(programme.kpis.all()),
+        "bands": list(programme.allocation_bands.all()),
         "sle_days": sle_days(programme=programme),
         "budget": programme_selectors.budget(programme=programme),
+    }
+    if download := tables_download(request, delivery.dashboard_tables(context)):
+        return download
+    context |= {
         "report": status,
-        "headlines": figures.programme_headlines(snapshot=status.snapshot, programme=programme),
-        "charts": figures.programme_charts(snapshot=status.snapshot, programme=programme),
-        "cohort_figures": figures.cohort_figures(snapshot=status.snapshot, programme=programme),
-        "attention": figures.schools_needing_attention(
-            snapshot=status.snapshot, programme=programme
-        ),
+        "headlines": headlines,
+        "charts": charts,
+        "cohort_figures": cohorts,
+        "attention": attention,
         "uploads": uploads_visible_to(request.user).filter(window__programme=programme)[:5],
         "cpd": cpd_counts(programme=programme),
     }
@@ -49,9 +67,15 @@ def budget(request, slug: str):
     context = {
         "programme": programme,
         "budget": programme_selectors.budget(programme=programme),
-        "spend": programme_selectors.recent_spend(programme=programme),
+        "spend": list(programme_selectors.recent_spend(programme=programme)),
         "sle_days": sle_days(programme=programme),
     }
+    tables = {
+        "budget": delivery.BudgetTable(context["budget"]),
+        "spend": delivery.SpendTable(context["spend"]),
+    }
+    if download := tables_download(request, tables):
+        return download
     return render(request, "dashboards/budget.html", context)
 
 

@@ -1,8 +1,6 @@
 """The printable reports, each also as a PDF: a programme's to its funder, and a school's
 to its governors."""
 
-from datetime import date
-
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -16,22 +14,36 @@ from accounts.audit import audit
 from accounts.models import AuditAction
 from evaluation.selectors import report_status
 from mathsprog.pdf import pdf_response
-from schools.forms import YEAR_GROUP_LABELS, ReportPeriodForm
+from schools.academic_year import academic_year_of, academic_year_start
+from schools.forms import ReportPeriodForm
+from schools.year_groups import YEAR_GROUP_LABELS
 
 from .. import figures, selectors
+from ..tables import tables_download
+from ..tables.delivery import funder_tables, governor_tables
+from ..tables.figures import programme_tables, school_tables
 
 
 def funder_report(request, slug: str):
     """The programme's report to its funder: printable, and as a PDF."""
     programme = programme_led_or_404(request.user, slug)
     status = report_status(programme=programme)
+    headlines = figures.programme_headlines(snapshot=status.snapshot, programme=programme)
+    charts = figures.programme_charts(snapshot=status.snapshot, programme=programme)
+    tables = programme_tables(
+        headlines=headlines, charts=charts if status.snapshot else {}, threshold=status.threshold
+    )
+    if download := tables_download(request, tables, figures_of=str(programme), programme=programme):
+        return download
     context = {
         "programme": programme,
         "report": status,
-        "headlines": figures.programme_headlines(snapshot=status.snapshot, programme=programme),
-        "charts": figures.programme_charts(snapshot=status.snapshot, programme=programme),
+        "headlines": headlines,
+        "charts": charts,
         "figures": selectors.funder_report(programme=programme),
     }
+    if download := tables_download(request, funder_tables(context["figures"])):
+        return download
     if request.GET.get("format") != "pdf":
         return render(request, "dashboards/funder_report.html", context)
     audit(
@@ -45,32 +57,32 @@ def funder_report(request, slug: str):
     )
 
 
-def _academic_year_start(today: date) -> date:
-    return date(today.year if today.month >= 9 else today.year - 1, 9, 1)
-
-
 def governor_report(request, urn: int):
     """A read-only report on the programme's work in a school over a chosen period, in words,
     tables and charts; printable, and as a PDF."""
     school = school_visible_or_404(request.user, urn)
     today = timezone.localdate()
-    form = ReportPeriodForm(
-        request.GET or None, initial={"start": _academic_year_start(today), "end": today}
-    )
-    start, end = _academic_year_start(today), today
+    start, end = academic_year_start(academic_year_of(today)), today
+    form = ReportPeriodForm(request.GET or None, initial={"start": start, "end": end})
     if form.is_bound and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     programmes = school_programmes_visible_to(request.user, school)
     report = selectors.governor_report(school=school, start=start, end=end, programmes=programmes)
+    evaluation = figures.school_dashboard_figures(
+        school=school,
+        comparison_shown=may_see_comparison_school(request.user, school.pk),
+        programmes=programmes,
+    )
+    tables = school_tables(evaluation)
+    if download := tables_download(request, tables, figures_of=school.name, school=school):
+        return download
+    if download := tables_download(request, governor_tables(report)):
+        return download
     context = {
         "form": form,
         "report": report,
         "year_groups": [YEAR_GROUP_LABELS[n] for n in report.year_groups],
-        "evaluation": figures.school_dashboard_figures(
-            school=school,
-            comparison_shown=may_see_comparison_school(request.user, school.pk),
-            programmes=programmes,
-        ),
+        "evaluation": evaluation,
         "charts": True,
     }
     if request.GET.get("format") == "pdf":

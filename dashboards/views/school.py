@@ -4,27 +4,31 @@ from django.shortcuts import render
 
 from accounts.access import (
     invitations_awaiting,
+    is_site_admin,
     may_see_comparison_school,
+    programmes_worked_on_as_sle,
     school_programmes_visible_to,
     school_visible_or_404,
     schools_assigned_to_sle,
-    scope_of,
 )
-from programmes.models import Programme
 from schools.selectors import schools_with_local_authority, staff_of
 from workgroups.selectors import cpd_coverage
 
 from .. import figures, selectors
+from ..tables import tables_download
+from ..tables.delivery import MySchoolsTable
+from ..tables.figures import school_tables
 
 
 def my_schools(request):
     """An SLE's home: the schools they are assigned to support."""
     assigned = schools_assigned_to_sle(request.user)
-    programmes = Programme.objects.filter(
-        pk__in={p for _, p in scope_of(request.user).sle_assignments}
-    )
+    programmes = programmes_worked_on_as_sle(request.user)
+    schools = list(schools_with_local_authority(assigned))
+    if download := tables_download(request, {"my-schools": MySchoolsTable(schools)}):
+        return download
     context = {
-        "schools": schools_with_local_authority(assigned),
+        "schools": schools,
         "programmes": programmes,
         **selectors.sle_home(user=request.user, school_ids=assigned.values("pk")),
     }
@@ -34,6 +38,15 @@ def my_schools(request):
 def school_dashboard(request, urn: int):
     school = school_visible_or_404(request.user, urn)
     programmes = school_programmes_visible_to(request.user, school)
+    evaluation = figures.school_dashboard_figures(
+        school=school,
+        comparison_shown=may_see_comparison_school(request.user, school.pk),
+        programmes=programmes,
+    )
+    if download := tables_download(
+        request, school_tables(evaluation), figures_of=school.name, school=school
+    ):
+        return download
     current, _ = staff_of(school=school)
     enrolments = list(selectors.school_enrolments(school=school, programmes=programmes))
     context = {
@@ -44,12 +57,8 @@ def school_dashboard(request, urn: int):
         "cpd": [
             (e.programme, cpd_coverage(programme=e.programme, school=school)) for e in enrolments
         ],
-        "can_edit_school": scope_of(request.user).is_site_admin,
-        "evaluation": figures.school_dashboard_figures(
-            school=school,
-            comparison_shown=may_see_comparison_school(request.user, school.pk),
-            programmes=programmes,
-        ),
+        "can_edit_school": is_site_admin(request.user),
+        "evaluation": evaluation,
         "invitations_awaiting": invitations_awaiting(request.user, school).count(),
         "charts": True,
     }

@@ -14,7 +14,6 @@ PAIRS = (("disadvantaged", "other"), ("send", "non_send"), ("eal", "non_eal"), (
 # Each gap: (the group compared with, the group that a positive gap says is behind).
 GAPS = {"disadvantaged": ("other", "disadvantaged"), "send": ("non_send", "send")}
 EFFECT_GROUPS = ("all", "disadvantaged", "send")
-CODES = {"": 0, "PKF": 1, "WTS": 2, "EXS": 3, "GDS": 4}
 # The EEF Teaching and Learning Toolkit's conversion of an effect size (to 2 decimal places)
 # to months' progress: the upper bound of 0, 1, 2 ... 11 months; above the last is 12.
 MONTHS_UPPER_BOUNDS = (0.01, 0.09, 0.18, 0.26, 0.35, 0.44, 0.52, 0.61, 0.69, 0.78, 0.87, 0.95)

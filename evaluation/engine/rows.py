@@ -5,7 +5,8 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from .definitions import CODES, GAPS
+from ..standards import CODES
+from .definitions import GAPS
 
 
 @dataclass
@@ -20,7 +21,7 @@ class WindowRows:
     school: np.ndarray
     year_group: np.ndarray
     score: np.ndarray  # NaN where the pupil has a code only
-    code: np.ndarray  # 0 none, 1 PKF, 2 WTS, 3 EXS, 4 GDS
+    code: np.ndarray  # the teacher assessment's rank (standards.CODES), 0 for none
     disadvantaged: np.ndarray
     send: np.ndarray
     eal: np.ndarray  # -1 not known, 0 no, 1 yes

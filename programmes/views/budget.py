@@ -3,7 +3,7 @@ from django.urls import reverse
 from accounts.access import programme_led_or_404
 from mathsprog.views import form_view
 
-from .. import services
+from .. import part_services, services
 from ..forms import BudgetLineForm, SpendEntryForm
 from .parts import programme_part_form
 
@@ -22,6 +22,8 @@ def budget_line_form(request, slug: str, pk: int | None = None):
         noun="budget line",
         back="dashboards:budget",
         back_label="Budget",
+        create=part_services.budget_line_create,
+        update=lambda line, data: part_services.budget_line_update(line=line, **data),
     )
 
 

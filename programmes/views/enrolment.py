@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.access import may_enrol_directly, programme_led_or_404
+from accounts.downloads import table_download
 from mathsprog.views import form_view
 
 from .. import selectors, services
@@ -14,6 +15,7 @@ from ..forms import (
     EnrolmentForm,
 )
 from ..models import InvitationKind
+from ..tables import ComparisonSchoolTable
 
 ENROL_INTRO = (
     "Enrol several schools into a cohort at once. If any of them cannot be enrolled, none "
@@ -94,6 +96,13 @@ def comparison_schools(request, slug: str):
     """Comparison schools' results are read for the evaluation: hub leads invite them, as
     they invite schools to take part; site admins add them at once."""
     programme = programme_led_or_404(request.user, slug)
+    # A list, read once, which the page counts and shows.
+    table = ComparisonSchoolTable(
+        list(programme.comparison_schools.select_related("programme", "school__local_authority"))
+    )
+    download = table_download(request, table, name="comparison-schools")
+    if download:
+        return download
     direct = may_enrol_directly(request.user)
     url = reverse("programmes:comparison", args=[programme.slug])
 
@@ -124,7 +133,7 @@ def comparison_schools(request, slug: str):
         submit_label="Add comparison schools" if direct else "Invite comparison schools",
         programme=programme,
         direct=direct,
-        comparisons=programme.comparison_schools.select_related("school__local_authority"),
+        comparisons=table,
         invitations=selectors.invitations_sent(programme=programme, kind=InvitationKind.COMPARE),
     )
 

@@ -7,16 +7,23 @@ from accounts.access import (
     programmes_visible_to,
     require_programme_creator,
 )
+from accounts.downloads import table_download
 from mathsprog.views import form_view
 
-from .. import selectors, services
+from .. import part_services, selectors, services
 from ..forms import AllocationBandForm, CohortForm, KpiForm, ProgrammeForm
+from ..tables import ProgrammeTable
 from .parts import programme_part_form
 
 
 def programme_list(request):
-    programmes = selectors.programmes_with_school_counts(programmes_visible_to(request.user))
-    context = {"programmes": programmes, "can_create": can_create_programme(request.user)}
+    table = ProgrammeTable(
+        selectors.programmes_with_school_counts(programmes_visible_to(request.user))
+    )
+    download = table_download(request, table, name="programmes")
+    if download:
+        return download
+    context = {"table": table, "can_create": can_create_programme(request.user)}
     return render(request, "programmes/programme_list.html", context)
 
 
@@ -62,12 +69,22 @@ def cohort_form(request, slug: str, pk: int | None = None):
         form_class=CohortForm,
         related="cohorts",
         noun="cohort",
-        save=lambda cohort, fields: services.cohort_save(cohort=cohort, **fields),
+        create=part_services.cohort_create,
+        update=lambda cohort, data: part_services.cohort_update(cohort=cohort, **data),
     )
 
 
 def kpi_form(request, slug: str, pk: int | None = None):
-    return _part(request, slug, pk, form_class=KpiForm, related="kpis", noun="KPI")
+    return _part(
+        request,
+        slug,
+        pk,
+        form_class=KpiForm,
+        related="kpis",
+        noun="KPI",
+        create=part_services.kpi_create,
+        update=lambda kpi, data: part_services.kpi_update(kpi=kpi, **data),
+    )
 
 
 def allocation_band_form(request, slug: str, pk: int | None = None):
@@ -78,4 +95,6 @@ def allocation_band_form(request, slug: str, pk: int | None = None):
         form_class=AllocationBandForm,
         related="allocation_bands",
         noun="allocation band",
+        create=part_services.allocation_band_create,
+        update=lambda band, data: part_services.allocation_band_update(band=band, **data),
     )

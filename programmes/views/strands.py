@@ -2,16 +2,22 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.access import programme_led_or_404
+from accounts.downloads import table_download
 
-from .. import selectors, services
+from .. import part_services, selectors, services
 from ..forms import StrandForm
+from ..tables import StrandUptakeTable
 from .parts import programme_part_form
 
 
 def strand_list(request, slug: str):
     programme = programme_led_or_404(request.user, slug)
     strands, rows = selectors.strand_uptake(programme=programme)
-    context = {"programme": programme, "strands": strands, "rows": rows}
+    table = StrandUptakeTable(rows, strands=strands, programme=programme)
+    download = table_download(request, table, name="strand-uptake")
+    if download:
+        return download
+    context = {"programme": programme, "strands": strands, "table": table}
     return render(request, "programmes/strand_list.html", context)
 
 
@@ -25,6 +31,8 @@ def strand_form(request, slug: str, pk: int | None = None):
         noun="strand",
         back="programmes:strands",
         back_label="Strands",
+        create=part_services.strand_create,
+        update=lambda strand, data: part_services.strand_update(strand=strand, **data),
     )
 
 

@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -9,46 +8,24 @@ from accounts.access import (
     school_visible_or_404,
     schools_visible_to,
 )
-from mathsprog.exports import whole_list
-from mathsprog.services import model_save
+from accounts.downloads import table_download
 from mathsprog.views import form_view
 
 from .. import selectors, services
-from ..forms import SchoolFilterForm, SchoolForm, SchoolRegisterUploadForm, StaffMemberForm
-from ..models import School, StaffMember
-
-PAGE_SIZE = 50
-
-
-SCHOOL_COLUMNS = ["URN", "School", "Postcode", "Local authority", "Phase", "On roll", "FSM (%)",
-                  "Open"]  # fmt: skip
-
-
-def _school_row(school) -> tuple:
-    return (
-        school.urn,
-        school.name,
-        school.postcode,
-        school.local_authority.name,
-        school.phase,
-        school.number_on_roll,
-        None if school.percentage_fsm is None else float(school.percentage_fsm),
-        "yes" if school.is_open else "no",
-    )
+from ..filters import SchoolFilter
+from ..forms import SchoolForm, SchoolRegisterUploadForm, StaffMemberForm
+from ..models import School
+from ..tables import RegisterImportTable, SchoolTable, StaffTable
 
 
 def school_list(request):
-    filters = SchoolFilterForm(request.GET or None)
-    criteria = filters.cleaned_data if filters.is_valid() else {}
-    rows = selectors.schools_matching(schools_visible_to(request.user), **criteria)
-    download = whole_list(request, "schools", SCHOOL_COLUMNS, _school_row, rows)
+    schools = schools_visible_to(request.user).select_related("local_authority").order_by("name")
+    filters = SchoolFilter(request.GET or None, queryset=schools)
+    table = SchoolTable(filters.qs)
+    download = table_download(request, table, name="schools")
     if download:
         return download
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"filters": filters, "page": page, "query": query.urlencode()}
-    return render(request, "schools/school_list.html", context)
+    return render(request, "schools/school_list.html", {"filters": filters.form, "table": table})
 
 
 def school_form(request, urn: int | None = None):
@@ -67,13 +44,17 @@ def school_form(request, urn: int | None = None):
 
 def staff_list(request, urn: int):
     school = school_visible_or_404(request.user, urn)
-    current, former = selectors.staff_of(school=school)
-    context = {
-        "school": school,
-        "current": current,
-        "former": former,
-        "can_edit": can_edit_school_staff(request.user, school),
-    }
+    can_edit = can_edit_school_staff(request.user, school)
+    tables = {}
+    named = {"current-staff": "Current staff", "former-staff": "Former roles"}
+    for (name, caption), people in zip(
+        named.items(), selectors.staff_of(school=school), strict=True
+    ):
+        tables[name] = StaffTable(people, school=school, can_edit=can_edit, caption=caption)
+        download = table_download(request, tables[name], name=name)
+        if download:
+            return download
+    context = {"school": school, "can_edit": can_edit, "tables": tables.values()}
     return render(request, "schools/staff_list.html", context)
 
 
@@ -84,7 +65,11 @@ def staff_form(request, urn: int, pk: int | None = None):
     return form_view(
         request,
         StaffMemberForm(request.POST or None, instance=staff),
-        save=lambda data: model_save(StaffMember, staff, school=school, **data),
+        save=lambda data: (
+            services.staff_member_update(staff_member=staff, **data)
+            if staff
+            else services.staff_member_create(school=school, **data)
+        ),
         success_url=url,
         title=f"Edit {staff.full_name}" if staff else f"Add staff at {school.name}",
         back_url=url,
@@ -101,7 +86,10 @@ def register_import_new(request):
             uploaded_by=request.user, file_name=upload.name, content=upload.read()
         )
         return redirect("schools:register_import", pk=register_import.pk)
-    recent = selectors.recent_register_imports()
+    recent = RegisterImportTable(selectors.recent_register_imports())
+    download = table_download(request, recent, name="register-imports")
+    if download:
+        return download
     return render(request, "schools/register_import_new.html", {"form": form, "recent": recent})
 
 

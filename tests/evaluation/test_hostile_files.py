@@ -26,8 +26,8 @@ from bench.hostile_files import (
 from evaluation import services
 from evaluation.models import AssessmentUpload, UploadStatus
 from evaluation.tasks import validate_upload
-from mathsprog.table_export import table_rows
 
+from ..downloads import csv_rows
 from ..workers import Workers
 from .files import pupil_row, results_csv, results_xlsx
 
@@ -46,7 +46,9 @@ def _problem(client, upload) -> str:
     assert upload.error_count == 1
     page = client.get(upload.get_absolute_url()).content.decode()
     assert "Something went wrong on our side" not in page
-    (_, (row, column, value, reason)) = table_rows(page, "upload-problems")
+    (_, (row, column, value, reason)) = csv_rows(
+        client, upload.get_absolute_url(), "upload-problems"
+    )
     assert (row, column, value) == ("–", "", "")
     stored = upload.errors[0]["reason"]
     assert reason == stored[0].upper() + stored[1:]

@@ -12,8 +12,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from evaluation.models import UploadStatus
-from mathsprog.table_export import table_rows
 
+from ..downloads import csv_rows
 from .files import HEADER, pupil_row, results_csv, results_xlsx
 
 DOB = "2016-11-23"
@@ -55,8 +55,7 @@ def test_a_row_with_an_unquoted_comma_is_reported_without_any_of_its_values(
     assert upload.status == UploadStatus.INVALID
     assert upload.errors == [{"row": 3, "column": "", "value": "", "reason": MISALIGNED}]
     assert upload.rows == 3
-    page = client.get(upload.get_absolute_url()).content.decode()
-    assert table_rows(page, "upload-problems") == [
+    assert csv_rows(client, upload.get_absolute_url(), "upload-problems") == [
         ["Row", "Column", "Value", "Problem"],
         ["3", "", "", MISALIGNED.capitalize()],
     ]

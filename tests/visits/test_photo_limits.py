@@ -13,8 +13,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from PIL import Image
 
+from accounts.models import Role
 from mathsprog.celery import app
-from tests.factories import RecordOfVisitFactory
+from tests.factories import RecordOfVisitFactory, UserFactory, give_role
 from visits.forms import VisitPhotoForm
 from visits.models import PhotoStatus, VisitPhoto
 from visits.photos import PHOTO_MAX_SIDE
@@ -226,10 +227,19 @@ def test_an_error_nobody_foresaw_marks_the_photo_failed_and_is_raised(
 
 
 def test_only_the_visits_sle_adds_photos(client, world, visit):
-    for person in (world.head_a, world.governor_a):
+    """Everyone else who may read the record, another SLE of the school among them, is
+    answered 404, and the page does not offer them the form."""
+    other_sle = UserFactory()
+    give_role(other_sle, Role.SLE, programme=world.programme, school=world.school_a)
+    for person in (world.head_a, world.governor_a, world.hub_lead, other_sle):
         client.force_login(person)
-        _add(client, visit, _photo_with_location((40, 30)))
+        assert _add(client, visit, _photo_with_location((40, 30))).status_code == 404
+        page = client.get(reverse("visits:detail", args=[visit.pk]))
+        assert page.status_code == 200
+        assert not page.context["can_add_photos"]
     assert not VisitPhoto.objects.exists()
+    client.force_login(world.sle)
+    assert client.get(reverse("visits:detail", args=[visit.pk])).context["can_add_photos"]
 
 
 def test_a_photo_is_never_ready_without_its_image_nor_processing_without_its_original(visit):

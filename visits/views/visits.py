@@ -4,7 +4,6 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,19 +13,21 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import (
     can_acknowledge_visit,
-    scope_of,
+    can_add_visit_photos,
+    schools_assigned_to_sle,
     visit_or_404,
+    visit_photo_addable_or_404,
     visit_school_or_404,
     visits_visible_to,
 )
-from mathsprog.exports import whole_list
-from schools.forms import YEAR_GROUP_LABELS
-from schools.models import School
+from accounts.downloads import table_download
+from schools.year_groups import YEAR_GROUP_LABELS
 
 from .. import selectors
 from ..forms import VisitForm, VisitPhotoForm
 from ..models import ActionStatus
 from ..services import VisitRecord, visit_acknowledge, visit_photo_add, visit_record
+from ..tables import VisitTable
 
 SERVICE_WORKER = Path(settings.BASE_DIR) / "static" / "js" / "visits-sw.js"
 
@@ -95,7 +96,7 @@ def visit_detail(request, pk: int):
         "visit": visit,
         "year_groups": [YEAR_GROUP_LABELS[n] for n in visit.year_groups],
         "can_acknowledge": can_acknowledge_visit(request.user, visit),
-        "can_add_photos": visit.sle_id == request.user.pk or scope_of(request.user).is_site_admin,
+        "can_add_photos": can_add_visit_photos(request.user, visit),
         "photo_form": VisitPhotoForm(),
     }
     return render(request, "visits/visit_detail.html", context)
@@ -112,9 +113,7 @@ def visit_acknowledge_view(request, pk: int):
 
 @require_POST
 def visit_photo(request, pk: int):
-    visit = visit_or_404(request.user, pk)
-    if visit.sle_id != request.user.pk and not scope_of(request.user).is_site_admin:
-        return redirect("visits:detail", pk=visit.pk)
+    visit = visit_photo_addable_or_404(request.user, pk)
     form = VisitPhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -132,30 +131,13 @@ def visit_photo(request, pk: int):
     return redirect("visits:detail", pk=visit.pk)
 
 
-VISIT_COLUMNS = ["Date", "School", "URN", "Programme", "SLE", "Kind", "Days"]
-
-
-def _visit_row(visit) -> tuple:
-    return (
-        visit.visit_date.isoformat(),
-        visit.school.name,
-        visit.school.urn,
-        visit.programme.name,
-        str(visit.sle),
-        visit.get_kind_display(),
-        float(visit.days),
-    )
-
-
 def visit_list(request):
-    visits = visits_visible_to(request.user).order_by("-visit_date", "-pk")
-    download = whole_list(request, "visits", VISIT_COLUMNS, _visit_row, visits)
+    table = VisitTable(visits_visible_to(request.user).order_by("-visit_date", "-pk"))
+    download = table_download(request, table, name="visits")
     if download:
         return download
-    page = Paginator(visits, 50).get_page(request.GET.get("page"))
-    scope = scope_of(request.user)
-    schools = School.objects.filter(pk__in=scope.sle_school_ids).order_by("name")
-    return render(request, "visits/visit_list.html", {"page": page, "schools": schools})
+    schools = schools_assigned_to_sle(request.user).order_by("name")
+    return render(request, "visits/visit_list.html", {"table": table, "schools": schools})
 
 
 @never_cache
