@@ -311,6 +311,15 @@ def can_acknowledge_visit(user, visit) -> bool:
     return visit.school_id in leader_school_ids(user)
 
 
+def visit_to_acknowledge_or_404(user, pk: int):
+    """The school's leaders acknowledge its records of visit; to anyone else, even one who
+    may read the record, there is nothing to acknowledge here."""
+    visit = visit_or_404(user, pk)
+    if not can_acknowledge_visit(user, visit):
+        raise Http404("No such record of visit to acknowledge.")
+    return visit
+
+
 def can_edit_action_plan(user, school: School) -> bool:
     """The school's leaders, its SLEs, its programmes' hub leads and site admins keep the
     plan; governors read it."""

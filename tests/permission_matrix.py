@@ -131,7 +131,8 @@ MATRIX |= {
     "visits:service_worker": Rule(EVERYONE),
     "visits:new": Rule(VISITORS, "urn", "other_urn"),
     "visits:detail": Rule(SCHOOL_A | {"sle"}, "visit", "other_visit"),
-    "visits:acknowledge": Rule(SCHOOL_A, "visit", "other_visit", "post"),
+    # Only the school's leaders acknowledge its records (others who read them get 404).
+    "visits:acknowledge": Rule(frozenset({"head_a", "maths_lead_a"}), "visit", method="post"),
     # Photos are added by the SLE who wrote the record (none of these people) or a site admin.
     "visits:photo": Rule(ADMIN, "visit", "other_visit", "post"),
     "dashboards:coverage_mine": Rule(VISITORS, "slug", "other_slug"),

@@ -134,6 +134,17 @@ def test_school_leaders_read_and_acknowledge_their_own_schools_records(client, w
     )
 
 
+def test_only_the_schools_leaders_may_acknowledge_a_record_the_rest_get_404(client, world):
+    visit = RecordOfVisitFactory(programme=world.programme, school=world.school_a, sle=world.sle)
+    url = reverse("visits:acknowledge", args=[visit.pk])
+    for reader in (world.governor_a, world.sle, world.hub_lead, world.admin):
+        client.force_login(reader)
+        assert client.get(reverse("visits:detail", args=[visit.pk])).status_code == 200
+        assert client.post(url).status_code == 404, reader
+    visit.refresh_from_db()
+    assert visit.acknowledged_at is None
+
+
 def test_the_action_plan_is_kept_by_the_school_and_read_by_its_governors(client, world):
     visit = RecordOfVisitFactory(programme=world.programme, school=world.school_a, sle=world.sle)
     world.school_a.actions.create(

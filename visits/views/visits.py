@@ -18,6 +18,7 @@ from accounts.access import (
     visit_or_404,
     visit_photo_addable_or_404,
     visit_school_or_404,
+    visit_to_acknowledge_or_404,
     visits_visible_to,
 )
 from accounts.downloads import table_download
@@ -104,10 +105,9 @@ def visit_detail(request, pk: int):
 
 @require_POST
 def visit_acknowledge_view(request, pk: int):
-    visit = visit_or_404(request.user, pk)
-    if can_acknowledge_visit(request.user, visit):
-        visit_acknowledge(visit=visit, user=request.user)
-        messages.success(request, "Thank you: the record is acknowledged.")
+    visit = visit_to_acknowledge_or_404(request.user, pk)
+    visit_acknowledge(visit=visit, user=request.user)
+    messages.success(request, "Thank you: the record is acknowledged.")
     return redirect("visits:detail", pk=visit.pk)
 
 
