@@ -5,7 +5,7 @@ pupil figures is recorded as it is made (mathsprog, which writes the file, impor
 from django.http import HttpResponse
 from django_tables2 import RequestConfig
 
-from mathsprog.tables import PortalTable, download_wanted, table_file
+from mathsprog.tables import PortalTable, bookmarked_download, download_wanted, table_file
 
 from .audit import audit
 from .models import AuditAction
@@ -19,12 +19,17 @@ def table_download(
     audit_subject: str | None = None,
     programme=None,
     school=None,
+    bookmarked: bool = False,
 ) -> HttpResponse | None:
     """The file when the request asks for this table (?export=<name>&format=csv|xlsx): every
     row, sorted as the page sorts it. Otherwise None, with the table made ready for the page:
     sorted, cut into pages of `table.page_size` rows (if it has pages), and its download
     links naming `name`. A table of pupil figures gives `audit_subject` (and the programme or
-    school it is about): each of its downloads is then recorded in the audit log."""
+    school it is about): each of its downloads is then recorded in the audit log. A list
+    whose download was once asked for by ?format= alone says `bookmarked`: such a link is
+    sent on to its download."""
+    if bookmarked and (redirect := bookmarked_download(request, name)):
+        return redirect
     kind = download_wanted(request, name)
     if kind is None:
         paginate = {"per_page": table.page_size} if table.page_size else False

@@ -8,7 +8,7 @@ audit log (mathsprog imports no app, so the audit lives there)."""
 import itertools
 
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.utils.html import format_html
 from django_tables2 import Table, columns
 from django_tables2.rows import BoundRow
@@ -136,6 +136,16 @@ def download_wanted(request, name: str) -> str | None:
     if request.GET.get("export") == name and kind in FORMATS:
         return kind
     return None
+
+
+def bookmarked_download(request, name: str) -> HttpResponseRedirect | None:
+    """A link to a list's download from before the lists were tables (?format=csv, no
+    ?export=), which users may have bookmarked: sent on to the download of the table `name`."""
+    if "export" in request.GET or request.GET.get("format") not in FORMATS:
+        return None
+    query = request.GET.copy()
+    query["export"] = name
+    return HttpResponseRedirect(f"{request.path}?{query.urlencode()}")
 
 
 class ShortListMeta(PortalTable.Meta):

@@ -35,7 +35,8 @@ KNOWN = {"evaluation:upload_errors", "evaluation:template_csv", "evaluation:temp
          "audit_log", "programmes:list", "programmes:comparison", "programmes:strands",
          "workgroups:list", "workgroups:detail", "workgroups:events", "schools:list",
          "schools:register_import_new", "schools:staff", "evaluation:uploads",
-         "evaluation:report_failures", "visits:list", "visits:action_plan"}  # fmt: skip
+         "evaluation:report_failures", "visits:list", "visits:action_plan",
+         "workgroups:event", "workgroups:cpd_coverage"}  # fmt: skip
 
 kwargs = test_permission_matrix.kwargs  # the fixture: one of every object, in and out of scope
 

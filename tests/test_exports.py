@@ -30,7 +30,8 @@ def test_excel_exports_hold_the_same_neutralised_table(client, world):
     world.school_a.name = "=cmd|' /C calc'!A0"
     world.school_a.save()
     client.force_login(world.hub_lead)
-    url = reverse("dashboards:enrolments", args=[world.programme.slug]) + "?format=xlsx"
+    url = reverse("dashboards:enrolments", args=[world.programme.slug])
+    url += "?export=schools&format=xlsx"
     response = client.get(url)
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]

@@ -131,6 +131,61 @@ def test_the_evaluation_lists_download_moments_and_counts(client, world, window)
     assert (row["Data version"], row["Attempts"], row["Error"]) == (3, 4, "'=boom")
 
 
+def test_the_enrolment_list_downloads_urns_and_days_as_numbers(client, world):
+    world.school_a.name = "=cmd|' /C calc'!A0"
+    world.school_a.save()
+    RecordOfVisitFactory(programme=world.programme, school=world.school_a)
+    client.force_login(world.hub_lead)
+    url = reverse("dashboards:enrolments", args=[world.programme.slug])
+    page = client.get(url).content.decode()
+    assert f"URN {world.school_a.urn}" in page
+    assert "0.50 / 4" in page  # as the page showed it before it was a table
+    row = _row(xlsx_rows(client, url, "schools"), world.school_a.urn)
+    assert row["School"] == "'=cmd|' /C calc'!A0"
+    assert (row["SLE days allocated"], row["SLE days used"]) == (4, 0.5)
+    assert isinstance(row["Funding allocated (£)"], int | float)
+    assert "SLE days used / allocated" not in row
+
+
+def test_the_register_and_catch_up_lists_download_urns_and_dates(client, world):
+    StaffMemberFactory(school=world.school_a, full_name="=Ada")
+    event = EventFactory(programme=world.programme)
+    client.force_login(world.hub_lead)
+    slug = world.programme.slug
+    rows = xlsx_rows(client, reverse("workgroups:event", args=[slug, event.pk]), "register")
+    row = _row(rows, "'=Ada")
+    assert (row["URN"], row["Attendance"]) == (world.school_a.urn, "not taken")
+    url = reverse("workgroups:cpd_coverage", args=[slug])
+    assert "Class teacher, Year 1" in client.get(url).content.decode()  # the page's role
+    rows = xlsx_rows(client, url, "catch-up-cpd")
+    row = _row(rows, "'=Ada")
+    assert row == {"Name": "'=Ada", "Role": "Class teacher", "School": world.school_a.name,
+                   "URN": world.school_a.urn, "Started": datetime(2020, 9, 1)}  # fmt: skip
+
+
+BOOKMARKED = [
+    ("dashboards:enrolments", "schools"),
+    ("workgroups:event", "register"),
+    ("workgroups:cpd_coverage", "catch-up-cpd"),
+]
+
+
+@pytest.mark.parametrize(("name", "table"), BOOKMARKED)
+def test_a_bookmarked_download_link_is_sent_on_to_the_table(client, world, name, table):
+    """These lists' downloads were ?format=csv alone before they were tables."""
+    event = EventFactory(programme=world.programme)
+    client.force_login(world.hub_lead)
+    args = [world.programme.slug] + ([event.pk] if name == "workgroups:event" else [])
+    url = reverse(name, args=args)
+    response = client.get(url, {"search": "x", "format": "xlsx"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?search=x&format=xlsx&export={table}"
+    assert client.get(response["Location"])["Content-Type"].startswith(
+        "application/vnd.openxmlformats"
+    )
+    assert client.get(url, {"format": "pdf"})["Content-Type"].startswith("text/html")
+
+
 SORTED_LISTS = [
     ("schools:list", {}, "schools.tables.SchoolTable"),
     ("audit_log", {}, "accounts.tables.AuditEventTable"),
@@ -138,6 +193,7 @@ SORTED_LISTS = [
     ("programmes:list", {}, "programmes.tables.ProgrammeTable"),
     ("workgroups:list", {"slug"}, "workgroups.tables.WorkGroupTable"),
     ("workgroups:events", {"slug"}, "workgroups.tables.EventTable"),
+    ("dashboards:enrolments", {"slug"}, "dashboards.tables.delivery.EnrolmentTable"),
 ]
 
 

@@ -1,9 +1,18 @@
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
-from mathsprog.tables import NUMBER, ButtonColumn, DateTimeColumn, PortalTable, ShortListMeta
+from mathsprog.tables import (
+    NUMBER,
+    ButtonColumn,
+    DateColumn,
+    DateTimeColumn,
+    PortalTable,
+    ShortListMeta,
+)
 from schools.academic_year import academic_year_label
+from schools.year_groups import YEAR_GROUP_LABELS
 
 REMOVE = """<form method="post" action="{% url 'workgroups:participant_remove' programme.slug record.work_group_id record.pk %}">{% csrf_token %}<button class="btn btn-sm btn-outline-danger" type="submit">Remove<span class="visually-hidden"> {{ record.staff_member.full_name }}</span></button></form>"""  # noqa: E501
 
@@ -99,3 +108,54 @@ class ParticipantTable(_ProgrammeTable):
 
     class Meta(ShortListMeta):
         empty_text = "No participants yet."
+
+
+class RegisterTable(PortalTable):
+    """An event's register, for download only: the page takes the register in a form of its
+    own. Rows are the selector's (member of staff, mark) pairs."""
+
+    name = tables.Column("Name", accessor="0__full_name")
+    role = tables.Column("Role", accessor="0__get_role_display")
+    school = tables.Column("School", accessor="0__school__name")
+    urn = tables.Column("URN", accessor="0__school__urn")
+    attendance = tables.Column("Attendance", accessor="1", empty_values=())
+
+    class Meta(ShortListMeta):
+        pass
+
+    def value_attendance(self, value):
+        return {True: "present", False: "absent", None: "not taken"}[value]
+
+
+class CatchUpCpdTable(PortalTable):
+    """Staff who still need the core CPD, in the selector's order (by school). The page shows
+    a role with its year group and marks who joined after the launch (`launch`, a date)."""
+
+    full_name = tables.Column("Name")
+    role = tables.Column("Role", accessor="get_role_display")
+    school = tables.Column("School", accessor="school__name")
+    urn = tables.Column("URN", accessor="school__urn", visible=False)
+    start_date = DateColumn(verbose_name="Started")
+
+    row_header = "full_name"
+    caption = "Staff who still need the core CPD"
+
+    class Meta(ShortListMeta):
+        attrs = {"class": "table table-striped bg-white"}
+        empty_text = "Everyone has had the core CPD."
+
+    def __init__(self, *args, launch, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.launch = launch
+
+    def render_role(self, record, value):
+        if record.year_group is None:
+            return value
+        return f"{value}, {YEAR_GROUP_LABELS[record.year_group]}"
+
+    def render_start_date(self, value):
+        started = date_format(value, "j M Y")
+        if self.launch and value > self.launch:
+            badge = '{} <span class="badge text-bg-info">{}</span>'
+            return format_html(badge, started, "joined after launch")
+        return started

@@ -7,7 +7,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import is_site_admin, programme_led_or_404, require_site_admin
 from accounts.downloads import table_download
-from mathsprog.exports import table_response
 from mathsprog.views import form_view
 
 from . import selectors, services
@@ -19,7 +18,7 @@ from .forms import (
     WorkGroupTypeForm,
 )
 from .models import WorkGroup, WorkGroupType
-from .tables import EventTable, ParticipantTable, WorkGroupTable
+from .tables import CatchUpCpdTable, EventTable, ParticipantTable, RegisterTable, WorkGroupTable
 
 
 def type_list(request):
@@ -172,17 +171,9 @@ def event_detail(request, slug: str, pk: int):
         messages.success(request, f"Register saved: {count} present.")
         return redirect("workgroups:event", slug=programme.slug, pk=event.pk)
     register = selectors.register(event=event)
-    if request.GET.get("format") in ("csv", "xlsx"):
-        return table_response(
-            request,
-            f"register-{event.starts_at:%Y-%m-%d}-{event.pk}",
-            ["Name", "Role", "School", "URN", "Attendance"],
-            (
-                (staff.full_name, staff.get_role_display(), staff.school.name, staff.school.urn,
-                 {True: "present", False: "absent", None: "not taken"}[mark])
-                for staff, mark in register
-            ),
-        )  # fmt: skip
+    table = RegisterTable(register)
+    if download := table_download(request, table, name="register", bookmarked=True):
+        return download
     context = {"programme": programme, "event": event, "register": register}
     return render(request, "workgroups/event_detail.html", context)
 
@@ -190,13 +181,8 @@ def event_detail(request, slug: str, pk: int):
 def cpd_coverage(request, slug: str):
     programme = programme_led_or_404(request.user, slug)
     coverage = selectors.cpd_coverage(programme=programme)
-    if request.GET.get("format") in ("csv", "xlsx"):
-        return table_response(
-            request,
-            f"{programme.slug}-catch-up-cpd",
-            ["Name", "Role", "School", "URN", "Started"],
-            ((s.full_name, s.get_role_display(), s.school.name, s.school.urn, s.start_date)
-             for s in coverage.untrained),
-        )  # fmt: skip
-    context = {"programme": programme, "coverage": coverage}
+    table = CatchUpCpdTable(coverage.untrained, launch=coverage.launch)
+    if download := table_download(request, table, name="catch-up-cpd", bookmarked=True):
+        return download
+    context = {"programme": programme, "coverage": coverage, "table": table}
     return render(request, "workgroups/cpd_coverage.html", context)

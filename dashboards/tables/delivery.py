@@ -4,10 +4,13 @@ pupils' results, so their downloads are not recorded in the audit log. The pages
 own markup (figures beside their targets, dates as ranges); a download holds each figure as
 a number and each date as a date, with the page's words where a figure is missing."""
 
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django_tables2 import Column
 
-from mathsprog.tables import DateColumn, PortalTable
+from mathsprog.tables import NUMBER, DateColumn, PortalTable
 
 
 class KpiTable(PortalTable):
@@ -76,6 +79,56 @@ class SpendTable(PortalTable):
     description = Column("What")
     school = Column("School", accessor="school__name")
     amount = Column("Amount")
+
+
+class EnrolmentTable(PortalTable):
+    """A programme's schools with their SLE days and funding. The page shows a school's URN
+    and roll under its name, and the days used beside those allocated; the download has a
+    column for each figure."""
+
+    urn = Column("URN", accessor="school__urn", visible=False)
+    school = Column("School", accessor="school__name")
+    local_authority = Column("Local authority", accessor="school__local_authority__name")
+    cohort = Column("Cohort", accessor="cohort__name")
+    days = Column("SLE days used / allocated", accessor="sle_days_used", attrs=NUMBER,
+                  exclude_from_export=True)  # fmt: skip
+    funding = Column("Funding", accessor="funding_allocated", attrs=NUMBER,
+                     exclude_from_export=True)  # fmt: skip
+    sle_days_allocated = Column("SLE days allocated", visible=False)
+    sle_days_used = Column("SLE days used", visible=False)
+    funding_allocated = Column("Funding allocated (£)", visible=False)
+
+    row_header = "school"
+    caption = "Schools"
+    page_size = 50
+
+    class Meta(PortalTable.Meta):
+        empty_text = "No schools match."
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+
+    def render_school(self, record, value):
+        url = reverse("programmes:enrolment_edit", args=[self.programme.slug, record.school.urn])
+        details = f"URN {record.school.urn}"
+        if record.school.number_on_roll:
+            details += f" · {record.school.number_on_roll} on roll"
+        return format_html(
+            '<a href="{}">{}</a><br><small class="text-body-secondary">{}</small>',
+            url,
+            value,
+            details,
+        )
+
+    def render_days(self, record):
+        used, allocated = record.sle_days_used, record.sle_days_allocated
+        badge = '<span class="badge text-bg-warning">{}</span> '
+        over = format_html(badge, "Over") if used > allocated else ""
+        return format_html("{}{} / {}", over, floatformat(used, "-2"), floatformat(allocated, "-1"))
+
+    def render_funding(self, value):
+        return f"£{floatformat(value, '2g')}"
 
 
 class MySchoolsTable(PortalTable):

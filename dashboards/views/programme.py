@@ -1,12 +1,11 @@
 """A programme's pages that read several apps: its dashboard, its budget with the SLE days its
 visits used, and its schools with the days each used."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from accounts.access import may_enrol_directly, programme_led_or_404, uploads_visible_to
+from accounts.downloads import table_download
 from evaluation.selectors import report_status
-from mathsprog.exports import table_response
 from programmes import selectors as programme_selectors
 from programmes.forms import EnrolmentFilterForm
 from programmes.models import InvitationKind
@@ -16,8 +15,6 @@ from workgroups.selectors import cpd_counts
 from .. import figures
 from ..tables import delivery, tables_download
 from ..tables.figures import programme_tables
-
-PAGE_SIZE = 50
 
 
 def programme_dashboard(request, slug: str):
@@ -84,23 +81,13 @@ def enrolment_list(request, slug: str):
     filters = EnrolmentFilterForm(request.GET or None, programme=programme)
     criteria = filters.cleaned_data if filters.is_valid() else {}
     rows = enrolments_with_days_used(programme=programme, **criteria)
-    if request.GET.get("format") in ("csv", "xlsx"):
-        return table_response(
-            request,
-            f"{programme.slug}-schools",
-            ["URN", "School", "Local authority", "Cohort", "SLE days allocated",
-             "SLE days used", "Funding allocated (£)"],
-            ((e.school.urn, e.school.name, e.school.local_authority.name, e.cohort.name,
-              e.sle_days_allocated, e.sle_days_used, e.funding_allocated) for e in rows),
-        )  # fmt: skip
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    table = delivery.EnrolmentTable(rows, programme=programme)
+    if download := table_download(request, table, name="schools", bookmarked=True):
+        return download
     context = {
         "programme": programme,
         "filters": filters,
-        "page": page,
-        "query": query.urlencode(),
+        "table": table,
         "direct": may_enrol_directly(request.user),
         "invitations": programme_selectors.invitations_sent(
             programme=programme, kind=InvitationKind.ENROL

@@ -38,7 +38,7 @@ def _programme_pages(programme) -> list[str]:
         funder,
         f"{funder}?format=pdf",
         reverse("dashboards:enrolments", args=[slug]),
-        reverse("dashboards:enrolments", args=[slug]) + "?format=csv",
+        reverse("dashboards:enrolments", args=[slug]) + "?export=schools&format=csv",
         reverse("programmes:comparison", args=[slug]),
         reverse("workgroups:list", args=[slug]),
         reverse("workgroups:cpd_coverage", args=[slug]),

@@ -179,7 +179,7 @@ def test_it_exports_the_schools_as_csv_safe_for_spreadsheets(client, world):
     world.school_a.save()
     RecordOfVisitFactory(programme=world.programme, school=world.school_a)
     client.force_login(world.hub_lead)
-    response = client.get(_url(world, "dashboards:enrolments") + "?format=csv")
+    response = client.get(_url(world, "dashboards:enrolments") + "?export=schools&format=csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0] == (

@@ -147,7 +147,8 @@ def test_it_takes_a_register_and_exports_it(client, world, delivery):
     client.post(url, {"present": [str(teacher.pk), str(absent.pk)]})  # taken again: replaced
     assert event.register.filter(present=True).count() == 2
     assert event.register.count() == 2
-    rows = client.get(url + "?format=csv").content.decode("utf-8-sig").splitlines()
+    assert "export=register&amp;format=csv" in client.get(url).content.decode()
+    rows = client.get(url + "?export=register&format=csv").content.decode("utf-8-sig").splitlines()
     assert rows[0] == "Name,Role,School,URN,Attendance"
     assert f"Ada Okoro,Class teacher,{world.school_a.name},{world.school_a.urn},present" in rows
 
@@ -188,7 +189,9 @@ def test_it_lists_staff_who_still_need_the_core_cpd(client, world):
     assert "joined after launch" in page
     for name in ["Trained Teacher", "Long Gone", "Not In Programme"]:
         assert name not in page
-    rows = client.get(url + "?format=csv").content.decode("utf-8-sig").splitlines()
+    assert "export=catch-up-cpd&amp;format=csv" in page
+    download = client.get(url + "?export=catch-up-cpd&format=csv")
+    rows = download.content.decode("utf-8-sig").splitlines()
     assert [row.split(",")[0] for row in rows] == ["Name", "Missed Launch", "New Starter"]
     # The dashboard and the funder report give the same figures, counted in the database.
     dashboard = client.get(reverse("dashboards:programme", args=[world.programme.slug]))
