@@ -40,8 +40,7 @@ def test_each_list_is_accessible_and_fits_the_screen(demo_data, open_as, width, 
     for path in LISTS:
         assert page.goto(path).status == 200, path
         assert page.locator("div.table-responsive[role=region][tabindex='0']").count(), path
-        if width > 1024:
-            assert axe_violations(page) == [], path
+        assert axe_violations(page) == [], path
         rights = page.eval_on_selector_all(
             "div.table-responsive", "els => els.map(e => e.getBoundingClientRect().right)"
         )
