@@ -46,9 +46,12 @@ def sign_out(page) -> None:
     menu = page.locator("nav button.navbar-toggler")
     if menu.is_visible():  # on a tablet the bar is folded behind its menu button
         menu.click()
+        # Until the fold has opened its items move, and a click lands on the wrong place.
+        page.wait_for_selector("#main-nav.collapse.show")
     page.click("nav button.dropdown-toggle")
-    page.click("nav button:has-text('Sign out')")
-    page.wait_for_url("**/accounts/login/")
+    page.wait_for_selector("nav .dropdown-menu.show")
+    with page.expect_navigation(url="**/accounts/login/"):
+        page.click("nav button:has-text('Sign out')")
 
 
 def enter_code(page, code: str) -> None:
