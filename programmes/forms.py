@@ -15,7 +15,7 @@ from .models import (
     SpendEntry,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class ProgrammeForm(forms.ModelForm):

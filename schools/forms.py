@@ -60,8 +60,8 @@ class StaffMemberForm(forms.ModelForm):
         model = StaffMember
         fields = ["full_name", "email", "role", "year_group", "start_date", "end_date"]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
         }
         help_texts = {
             "end_date": "When they left or changed role. For a new role, add them again.",

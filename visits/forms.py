@@ -111,7 +111,7 @@ class ActionForm(forms.ModelForm):
         fields = ["description", "owner", "due_date", "status"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
-            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "due_date": forms.DateInput(attrs={"type": "date"}),
         }
 
 

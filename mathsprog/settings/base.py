@@ -164,6 +164,8 @@ SESSION_COOKIE_AGE = 8 * 60 * 60
 CACHES = {"default": env.cache_url_config(env("CACHE_URL", default="") or "locmemcache://")}
 
 LANGUAGE_CODE = "en-gb"
+# Date fields render ISO dates, the only ones <input type="date"> shows (see the module).
+FORMAT_MODULE_PATH = ["mathsprog.formats"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
