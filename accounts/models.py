@@ -179,6 +179,9 @@ class AuditAction(models.TextChoices):
     TWO_FACTOR_CODES_RENEWED = "two_factor_codes_renewed", "Made new recovery codes"
     TWO_FACTOR_DISABLED = "two_factor_disabled", "Turned off two-factor sign-in"
     TWO_FACTOR_RESET = "two_factor_reset", "Reset someone's two-factor sign-in"
+    SIGNED_IN = "signed_in", "Signed in"
+    SIGNED_OUT = "signed_out", "Signed out"
+    SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
 
 
 class AuditEvent(models.Model):

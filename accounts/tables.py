@@ -1,8 +1,8 @@
 import django_tables2 as tables
-from django.utils.html import format_html
 
 from mathsprog.tables import DateTimeColumn, PortalTable
 
+from .audit import person_name, sentence
 from .models import AuditEvent
 
 
@@ -12,12 +12,15 @@ def _place(event: AuditEvent) -> str:
 
 
 class AuditEventTable(PortalTable):
+    """One sentence an event; the hashes and ids in its details stay in the database, for the
+    one who needs to match an event to a file."""
+
     at = DateTimeColumn(verbose_name="When", format="j M Y H:i:s")
-    actor_name = tables.Column(verbose_name="Who")
-    action = tables.Column(verbose_name="What")
-    subject = tables.Column(verbose_name="Subject")
+    who = tables.Column(verbose_name="Who", accessor="pk", empty_values=(), order_by="actor_name")
+    what = tables.Column(verbose_name="What happened", accessor="pk", empty_values=(),
+                         orderable=False)  # fmt: skip
+    action = tables.Column(verbose_name="Kind")
     where = tables.Column(verbose_name="Where", accessor="pk", empty_values=(), orderable=False)
-    details = tables.Column(verbose_name="Details", orderable=False)
 
     caption = "Audit log"
     page_size = 100
@@ -27,14 +30,20 @@ class AuditEventTable(PortalTable):
         fields = ()
         empty_text = "Nothing recorded yet."
 
+    def render_who(self, record):
+        return person_name(record)
+
+    def value_who(self, record):
+        return person_name(record)
+
+    def render_what(self, record):
+        return sentence(record)
+
+    def value_what(self, record):
+        return sentence(record)
+
     def render_where(self, record):
         return _place(record) or "–"
 
     def value_where(self, record):
         return _place(record)
-
-    def value_details(self, value):
-        return ", ".join(f"{key}: {item}" for key, item in value.items())
-
-    def render_details(self, value):
-        return format_html("<small>{}</small>", self.value_details(value))

@@ -14,10 +14,10 @@ from .tables import AuditEventTable
 
 def audit_log(request):
     """Site admins: who created, changed, deleted, uploaded or exported pupil data and visit
-    records."""
+    records, and who signed in, out or failed to."""
     require_site_admin(request.user)
     filters = AuditEventFilter(
-        request.GET, queryset=AuditEvent.objects.select_related("programme", "school")
+        request.GET, queryset=AuditEvent.objects.select_related("actor", "programme", "school")
     )
     table = AuditEventTable(filters.qs)
     download = table_download(request, table, name="audit-log")
