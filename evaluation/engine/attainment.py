@@ -3,14 +3,17 @@ and how many of the scope's pupils the window assessed."""
 
 import numpy as np
 
+from . import intervals
 from .definitions import GAPS, GROUPS
-from .present import Presenter, counts_at, figures
+from .present import Presenter, counts_at, figures, intervals_at
 from .rows import WindowRows
 from .scopes import Membership, distinct, school_cells, year_of
 from .sums import Sums, gap_index
 from .threads import each
 
-GROUP_FIELDS = ("n", "mean", "sd", "pct_expected", "pct_higher")
+GROUP_FIELDS = ("n", "mean", "sd", "pct_expected", "pct_higher", "pct_expected_ci")
+# The groups compared with a national figure, and its key in the window's national figures.
+NATIONAL = {"disadvantaged": "pct_expected_non_disadvantaged", "send": "pct_expected_non_send"}
 
 
 def attainment(window: WindowRows, memberships: list[Membership], *, national: dict | None,
@@ -42,24 +45,37 @@ def attainment(window: WindowRows, memberships: list[Membership], *, national: d
                      "year_group": year_of(key), "window": window.slug,
                      **_entry(present, columns, j, int(pupils[key]))}  # fmt: skip
             if national:
-                entry["national"] = _against_national(national, entry["groups"])
+                wilson = {g: [bound[j] for bound in columns["wilson"][g]] for g in NATIONAL}
+                entry["national"] = _against_national(national, entry["groups"], wilson)
             entries.append(entry)
     return entries
 
 
 def _columns(window: WindowRows, sums: Sums, indices: dict, shown: np.ndarray) -> dict:
-    """Every figure of every key shown, a list a figure and group."""
+    """Every figure of every key shown, a list a figure and group; "wilson" holds each
+    group's unrounded Wilson interval, which the national comparison reads."""
 
     def of_groups(measure, places):
         return {g: figures(measure(g)[shown], places) for g in GROUPS}
 
+    def spread(g):  # what Welch's interval reads of a group
+        return sums.n[g][shown], sums.mean(g)[shown], sums.sd(g)[shown]
+
+    wilson = {g: intervals.wilson(sums.share(g, 0)[shown], sums.n[g][shown]) for g in GROUPS}
+
     def gap(ahead, behind, name):
         mean_points = sums.mean(ahead)[shown] - sums.mean(behind)[shown]
-        shares = sums.share(ahead, 0)[shown] - sums.share(behind, 0)[shown]
+        shares = {g: sums.share(g, 0)[shown] for g in (ahead, behind)}
+        newcombe = intervals.newcombe(*((shares[g], wilson[g]) for g in (ahead, behind)))
+        nothing = [None] * len(shown)
         return {  # from the exact figures, not the rounded ones shown for each group
-            "mean_points": figures(mean_points, 2) if window.scored else [None] * len(shown),
-            "pct_expected_points": figures(shares, 1),
+            "mean_points": figures(mean_points, 2) if window.scored else nothing,
+            "pct_expected_points": figures(shares[ahead] - shares[behind], 1),
             "gap_index": figures(indices[name][shown], 2),
+            "pct_expected_points_ci": intervals_at(*newcombe, 1),
+            "mean_points_ci": intervals_at(*intervals.welch(spread(ahead), spread(behind)), 2)
+            if window.scored
+            else nothing,
         }
 
     return {
@@ -69,6 +85,8 @@ def _columns(window: WindowRows, sums: Sums, indices: dict, shown: np.ndarray) -
         "sd": of_groups(sums.sd, 2),
         "pct_expected": of_groups(lambda g: sums.share(g, 0), 1),
         "pct_higher": of_groups(lambda g: sums.share(g, 1), 1),
+        "pct_expected_ci": {g: intervals_at(*wilson[g], 1) for g in GROUPS},
+        "wilson": wilson,
         "gaps": {name: gap(ahead, behind, name) for name, (ahead, behind) in GAPS.items()},
     }
 
@@ -86,6 +104,7 @@ def _entry(present: Presenter, columns: dict, j: int, pupils: int) -> dict:
             "sd": columns["sd"][g][j] if columns["scored"] and count > 1 else None,
             "pct_expected": columns["pct_expected"][g][j] if count else None,
             "pct_higher": columns["pct_higher"][g][j] if count else None,
+            "pct_expected_ci": columns["pct_expected_ci"][g][j] if count else None,
         }  # fmt: skip
     return {
         "groups": groups,
@@ -105,15 +124,20 @@ def _year_pupils(year: list[WindowRows], membership: Membership) -> np.ndarray:
     return np.bincount(distinct_pairs % size, minlength=size)
 
 
-def _against_national(national: dict, groups: dict) -> dict:
+def _against_national(national: dict, groups: dict, wilson: dict) -> dict:
     """How far the disadvantaged (and SEND) pupils are from non-disadvantaged (and non-SEND)
-    pupils nationally, in percentage points at the expected standard."""
+    pupils nationally, in percentage points at the expected standard, and whether the group's
+    Wilson interval (unrounded, `wilson`) lies wholly above or below that national figure."""
     result = {"reference": national["name"]}
-    for gap, key in (("disadvantaged", "pct_expected_non_disadvantaged"),
-                     ("send", "pct_expected_non_send")):  # fmt: skip
+    for gap, key in NATIONAL.items():
         reference, share = national.get(key), groups[gap]["pct_expected"]
         result[key] = reference
         result[f"{gap}_points"] = (
             None if reference is None or share is None else round(reference - share, 1)
         )
+        low, high = wilson[gap]
+        result[f"{key}_significance"] = (
+            None if reference is None or share is None
+            else "above" if low > reference else "below" if high < reference else "in_line"
+        )  # fmt: skip
     return result

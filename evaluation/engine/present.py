@@ -13,6 +13,14 @@ def figures(values: np.ndarray, places: int) -> list:
     return np.where(np.isfinite(rounded), rounded, None).tolist()
 
 
+def intervals_at(low: np.ndarray, high: np.ndarray, places: int) -> list:
+    """Intervals [low, high] rounded for the report, None where either end is missing."""
+    return [
+        [a, b] if a is not None and b is not None else None
+        for a, b in zip(figures(low, places), figures(high, places), strict=True)
+    ]
+
+
 def counts_at(n: dict[str, np.ndarray], shown: np.ndarray) -> dict[str, list[int]]:
     """Each group's count at each key shown."""
     return {g: n[g][shown].astype(int).tolist() for g in GROUPS}

@@ -4,11 +4,11 @@ effect size against the comparison schools; and the pupils lost between the two.
 
 import numpy as np
 
-from . import definitions
+from . import definitions, intervals
 from .definitions import EFFECT_GROUPS, GAPS, GROUPS
-from .present import Presenter, counts_at, figures
+from .present import Presenter, counts_at, figures, intervals_at
 from .rows import Matched, WindowRows
-from .scopes import ALL_YEARS, Membership, school_cells, year_of
+from .scopes import ALL_YEARS, YEARS, Membership, school_cells, year_of
 from .sums import Sums, gap_index
 from .threads import each
 
@@ -25,6 +25,7 @@ def progress(earlier: WindowRows, later: WindowRows, memberships: list[Membershi
     entries = []
     for membership, m in zip(memberships, measured, strict=True):
         shown = np.flatnonzero(m["gain"].n["all"] > 0)
+        clusters = _clusters(m, arm) if arm is not None else None
         columns = {
             "n": counts_at(m["gain"].n, shown),
             "assessed": counts_at(m["assessed"].n, shown),
@@ -39,7 +40,7 @@ def progress(earlier: WindowRows, later: WindowRows, memberships: list[Membershi
             in_programme = scope["type"] != "comparison" and not scope.get("comparison")
             if arm is not None and in_programme and entry["n_matched"] is not None:
                 hidden = present.hidden({g: columns["n"][g][j] for g in GROUPS})
-                entry["effect_size"] = {g: _effect(m, arm, key, g, hidden, threshold)
+                entry["effect_size"] = {g: _effect(m, arm, key, g, hidden, threshold, clusters)
                                         for g in EFFECT_GROUPS}  # fmt: skip
             entries.append(entry)
     return entries
@@ -58,6 +59,8 @@ def _measurer(matched: Matched):
         "before": Sums.of_rows(cells, cell_count, splits, before, (rows.at_expected(),)),
         "after": Sums.of_rows(cells, cell_count, splits, after, (matched.after_expected,)),
     }
+    clustered = {g: intervals.cluster_sums(by_school["after"].totals[g], len(schools))
+                 for g in EFFECT_GROUPS}  # fmt: skip
     window, assessed = matched.window_before, matched.assessed_before
     assessed_schools, _, assessed_cells, assessed_size = school_cells(window, assessed)
     assessed_by_school = Sums.of_rows(assessed_cells, assessed_size, window.splits(assessed))
@@ -66,7 +69,12 @@ def _measurer(matched: Matched):
         keys, key_rows, size = membership.keys(rows.year_group, schools, at, index)
         behind = rows.behind(key_rows)
         to_scopes = membership.cells(schools)
+        sources, cluster_keys, _ = membership.clusters(schools)
         return {name: sums.regrouped(*to_scopes) for name, sums in by_school.items()} | {
+            "clusters": {
+                g: np.stack([np.bincount(cluster_keys, row[sources], size) for row in sums])
+                for g, sums in clustered.items()
+            },
             "index_before": gap_index(keys, size, before[key_rows], behind),
             "index_after": gap_index(keys, size, after[key_rows], behind),
             "assessed": assessed_by_school.regrouped(*membership.cells(assessed_schools)),
@@ -101,15 +109,37 @@ def _gap_changes(m, shown, name, ahead, behind) -> dict[str, list]:
         return (of(m["after"], ahead) - of(m["after"], behind)
                 - of(m["before"], ahead) + of(m["before"], behind))[shown]  # fmt: skip
 
+    def of(sums, group):
+        return sums.n[group][shown], sums.mean(group)[shown], sums.sd(group)[shown]
+
+    low, high = intervals.welch(of(m["gain"], ahead), of(m["gain"], behind))
     with np.errstate(invalid="ignore"):  # a key with no gap has NaN or infinite indices
         return {
             "mean_points": figures(change(lambda sums, g: sums.mean(g)), 2),
             "pct_expected_points": figures(change(lambda sums, g: sums.share(g, 0)), 1),
             "gap_index": figures((m["index_after"][name] - m["index_before"][name])[shown], 2),
+            "mean_points_ci": intervals_at(low, high, 2),
         }
 
 
-def _effect(m, arm, key, group, hidden, threshold) -> dict | None:
+def _clusters(m, arm) -> dict[str, tuple[np.ndarray, ...]]:
+    """For each of EFFECT_GROUPS at every key: the ICC of the later scores of its matched
+    pupils and the comparison schools' of the same year group (or all), their pupils, their
+    schools and the share of those in this scope. The two arms' schools are distinct, so
+    their totals add."""
+    result = {}
+    other = np.arange(len(m["gain"].n["all"])) % YEARS  # the comparison arm's key
+    for g in EFFECT_GROUPS:
+        ours, theirs = m["after"].totals[g], arm["after"].totals[g][:, other]
+        both = ours[:3] + theirs[:3]
+        per_school = m["clusters"][g] + arm["clusters"][g][:, other]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = m["clusters"][g][2] / per_school[2]
+        result[g] = (intervals.icc(*both, *per_school), both[0], per_school[2], share)
+    return result
+
+
+def _effect(m, arm, key, group, hidden, threshold, clusters) -> dict | None:
     """Hedges' g for one group: this scope's pupils against the comparison schools' pupils in
     the same year group (or all year groups)."""
     year = year_of(key)
@@ -122,4 +152,5 @@ def _effect(m, arm, key, group, hidden, threshold) -> dict | None:
     return definitions.hedges_g(
         n1, float(m["gain"].mean(group)[key]), float(m["after"].sd(group)[key]),
         n2, float(arm["gain"].mean(group)[other]), float(arm["after"].sd(group)[other]),
+        tuple(float(figure[key]) for figure in clusters[group]),
     )  # fmt: skip

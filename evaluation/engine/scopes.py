@@ -57,16 +57,31 @@ class Membership:
         """How the cells of a school-by-year-group table (school i's year y at i * YEARS + y,
         `schools` sorted) add up to this membership's keys: (cell, key) pairs, a cell counting
         towards its scope's year group and its scope's all-years key; and the key count."""
-        pair_schools, numbers = self.pairs
-        at = np.searchsorted(schools, pair_schools)
-        inside = at < len(schools)
-        inside[inside] = schools[at[inside]] == pair_schools[inside]
-        at, numbers = at[inside], numbers[inside]
+        at, numbers = self._places(schools)
         years = np.arange(ALL_YEARS)
         cells = (at[:, None] * YEARS + years).ravel()
         by_year = (numbers[:, None] * YEARS + years).ravel()
         all_years = np.repeat(numbers * YEARS + ALL_YEARS, len(years))
         return np.tile(cells, 2), np.concatenate([by_year, all_years]), self.size
+
+    def clusters(self, schools: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+        """As cells, but each key's clusters (the schools, for the ICC) once: a year group's
+        are its cells, all year groups' the slots ALL_YEARS of its schools."""
+        at, numbers = self._places(schools)
+        years = np.arange(YEARS)
+        return (
+            (at[:, None] * YEARS + years).ravel(),
+            (numbers[:, None] * YEARS + years).ravel(),
+            self.size,
+        )
+
+    def _places(self, schools: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(place among `schools`, scope number) of every school of a scope among them."""
+        pair_schools, numbers = self.pairs
+        at = np.searchsorted(schools, pair_schools)
+        inside = at < len(schools)
+        inside[inside] = schools[at[inside]] == pair_schools[inside]
+        return at[inside], numbers[inside]
 
     def keys(self, year_group, schools, at, index):
         """(key, row) of every row of `index` at each key it counts towards (its scopes' year

@@ -5,6 +5,8 @@ from math import sqrt
 
 import numpy as np
 import pytest
+from scipy import stats
+from statsmodels.stats.proportion import confint_proportions_2indep
 
 from evaluation import engine
 
@@ -75,6 +77,7 @@ def test_it_describes_each_group(report):
         "sd": round(sqrt(587.5 / 5), 2),
         "pct_expected": 66.7,
         "pct_higher": 33.3,
+        "pct_expected_ci": [30.0, 90.3],  # Wilson for 4 of 6, as statsmodels gives it
     }
     # disadvantaged: 90 and 100; other: 100, 110, 120, 95.
     assert groups["disadvantaged"] == {
@@ -83,6 +86,7 @@ def test_it_describes_each_group(report):
         "sd": 7.07,
         "pct_expected": 50.0,
         "pct_higher": 0.0,
+        "pct_expected_ci": [9.5, 90.5],  # Wilson for 1 of 2
     }
     assert groups["other"] == {
         "n": 4,
@@ -90,6 +94,7 @@ def test_it_describes_each_group(report):
         "sd": round(sqrt(368.75 / 3), 2),
         "pct_expected": 75.0,
         "pct_higher": 50.0,
+        "pct_expected_ci": [30.1, 95.4],  # Wilson for 3 of 4
     }
     assert groups["send"]["mean"] == 110.0
     assert groups["non_send"]["mean"] == 98.75
@@ -100,6 +105,7 @@ def test_it_describes_each_group(report):
         "sd": None,
         "pct_expected": None,
         "pct_higher": None,
+        "pct_expected_ci": None,
     }
     assert groups["female"]["n"] == 3
     assert groups["male"]["n"] == 3
@@ -111,14 +117,23 @@ def test_it_measures_the_gaps(report):
     p = {90: 0.5 / 6, 95: 1.5 / 6, 100: 3 / 6, 110: 4.5 / 6, 120: 5.5 / 6}
     disadvantaged = (p[90] + p[100]) / 2
     other = (p[100] + p[110] + p[120] + p[95]) / 4
+    # Others 100, 110, 120, 95 (3 of 4 at expected) ahead of disadvantaged 90, 100 (1 of 2).
+    welch = stats.ttest_ind([100, 110, 120, 95], [90, 100], equal_var=False)
+    newcombe = confint_proportions_2indep(3, 4, 1, 2, method="newcomb", compare="diff")
     assert gap["disadvantaged"] == {
         "mean_points": 11.25,
         "pct_expected_points": 25.0,
         "gap_index": round(20 * (other - disadvantaged), 2),
+        "pct_expected_points_ci": [round(100 * bound, 1) for bound in newcombe],
+        "mean_points_ci": [round(bound, 2) for bound in welch.confidence_interval()],
     }
     assert gap["disadvantaged"]["gap_index"] == 6.25
     # SEND pupils (100, 120) are ahead of the others here: the gaps are negative.
-    assert gap["send"] == {"mean_points": -11.25, "pct_expected_points": -50.0, "gap_index": -6.25}
+    assert {k: gap["send"][k] for k in ("mean_points", "pct_expected_points", "gap_index")} == {
+        "mean_points": -11.25,
+        "pct_expected_points": -50.0,
+        "gap_index": -6.25,
+    }
 
 
 def test_it_splits_by_school_and_year_group(report):
@@ -149,10 +164,15 @@ def test_it_measures_progress_and_the_change_in_gaps(report):
     # At B the gap is 107.75 - 99.5 = 8.25 points (11.25 at A); 25 points at expected both
     # times; no ties at B, so p = 0.5/6 ... 5.5/6 in the order 96, 99, 101, 103, 112, 119.
     index_b = 20 * ((2.5 + 4.5 + 5.5 + 1.5) / 6 / 4 - (0.5 + 3.5) / 6 / 2)
+    # Welch: other's gains 1, 2, -1, 4 (variance 13 / 3), disadvantaged's 6, 3 (4.5).
+    v1, v2 = 13 / 3 / 4, 4.5 / 2
+    df = (v1 + v2) ** 2 / (v1**2 / 3 + v2**2 / 1)
+    half = stats.t.ppf(0.975, df) * sqrt(v1 + v2)
     assert entry["gap_change"]["disadvantaged"] == {
         "mean_points": -3.0,
         "pct_expected_points": 0.0,
         "gap_index": round(index_b - 6.25, 2),
+        "mean_points_ci": [round(-3 - half, 2), round(-3 + half, 2)],
     }
 
 
@@ -162,8 +182,8 @@ def test_it_gives_the_effect_size_against_the_comparison_schools(report):
     # Comparison: 4 pupils, gains 1, 0, 2, -1 (mean 0.5), later scores' variance 150 / 3.
     pooled = sqrt((5 * 382 / 5 + 3 * 150 / 3) / 8)
     g = (1 - 3 / (4 * 10 - 9)) * (2.5 - 0.5) / pooled
-    half = 1.96 * sqrt(10 / 24 + g**2 / 20)
-    assert effect == {
+    half = 1.959964 * sqrt(10 / 24 + g**2 / 20)
+    assert {k: effect[k] for k in list(effect)[:6]} == {
         "hedges_g": round(g, 3),
         "ci_low": round(g - half, 3),
         "ci_high": round(g + half, 3),
@@ -231,6 +251,7 @@ def test_it_withholds_figures_about_fewer_than_five_pupils():
             "sd": None,
             "pct_expected": None,
             "pct_higher": None,
+            "pct_expected_ci": None,
             "suppressed": True,
         }, group
     assert entry["gap"]["disadvantaged"]["suppressed"] is True
@@ -273,6 +294,10 @@ def test_it_compares_with_national_figures(report):
         "disadvantaged_points": 30.0,
         "pct_expected_non_send": 70.0,
         "send_points": -30.0,
+        # 1 of 2 disadvantaged (Wilson 9.5% to 90.5%), 2 of 2 SEND (34.2% to 100%): both
+        # intervals hold the national figure.
+        "pct_expected_non_disadvantaged_significance": "in_line",
+        "pct_expected_non_send_significance": "in_line",
     }
 
 

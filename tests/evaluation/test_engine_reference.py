@@ -7,11 +7,14 @@ from fractions import Fraction
 
 import numpy as np
 from hypothesis import example, given
+from scipy import stats
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
 from evaluation import engine
 from tests.reference import reference_report
 from tests.reference.compare import attainment_key, compare_entries, progress_key
 from tests.reference.generate import programmes
+from tests.reference.intervals import newcombe, welch, wilson
 from tests.reference.model import Programme, Row, Window
 from tests.reference.rounding import rounded
 
@@ -127,7 +130,8 @@ def test_the_reference_gives_the_figures_worked_out_by_hand():
         33.3,
     )
     gap = attainment["programme", 7, None, "a"]["gap"]["disadvantaged"]
-    assert [gap[k].shown for k in gap] == [11.25, 25.0, 6.25]
+    figures = ("mean_points", "pct_expected_points", "gap_index")
+    assert [gap[k].shown for k in figures] == [11.25, 25.0, 6.25]
     entry = progress["programme", 7, None, "a", "b"]
     assert entry["groups"]["all"]["mean_gain"].shown == 2.5
     index_b = 20 * ((2.5 + 4.5 + 5.5 + 1.5) / 6 / 4 - (0.5 + 3.5) / 6 / 2)
@@ -186,8 +190,86 @@ REORDERED = programme_of(
 )  # fmt: skip
 
 
+def test_the_references_intervals_agree_with_statsmodels_and_scipy():
+    for count, n in [(0, 1), (1, 1), (1, 2), (2, 3), (7, 19)]:
+        assert wilson(count, n) == _close(proportion_confint(count, n, method="wilson"))
+    for ahead, behind in [((1, 2), (0, 1)), ((2, 3), (3, 3)), ((7, 19), (4, 11))]:
+        found = confint_proportions_2indep(*ahead, *behind, method="newcomb", compare="diff")
+        assert newcombe(ahead, behind) == _close(found)
+    ahead, behind = [Fraction(v) for v in (3, 5, 9)], [Fraction(v) for v in (1, 2)]
+    found = stats.ttest_ind(
+        [float(v) for v in ahead], [float(v) for v in behind], equal_var=False
+    ).confidence_interval(0.95)
+    assert welch(ahead, behind) == _close(found)
+    assert welch(ahead, behind[:1]) is None
+    assert welch([Fraction(2)] * 2, [Fraction(1)] * 3) is None
+
+
+def _close(bounds):
+    import pytest
+
+    return pytest.approx(tuple(bounds), abs=1e-6)  # statsmodels' z has more places
+
+
+def flat_window(slug, scores: dict, national=None, year=2025):
+    """pupil: (school, score, disadvantaged, SEND) at one window."""
+    rows = tuple(row(p, s, v, bool(d), bool(e)) for p, (s, v, d, e) in scores.items())
+    return Window(slug, year, 100, 110, rows, national)
+
+
+def national_of(non_disadvantaged, non_send):
+    return {"name": "National", "pct_expected_non_disadvantaged": non_disadvantaged,
+            "pct_expected_non_send": non_send}  # fmt: skip
+
+
+# Disadvantaged groups of 1, 2 and 3 (school 1; school 3 the comparison school) and a SEND
+# group whose scores are all equal, with national figures above, below and in line.
+SMALL = programme_of(
+    [flat_window("a", {1: (1, 96, 1, 0), 2: (1, 104, 0, 1), 3: (1, 99, 0, 1), 4: (1, 111, 0, 0),
+                       5: (3, 100, 1, 0), 6: (3, 92, 0, 0)}, national_of(95.0, 10.0)),
+     flat_window("b", {1: (1, 98, 1, 0), 2: (1, 104, 1, 1), 3: (1, 104, 0, 1), 4: (1, 108, 0, 0),
+                       5: (3, 101, 1, 0), 6: (3, 95, 0, 0)}, national_of(50.0, 90.0)),
+     flat_window("c", {1: (1, 97, 1, 0), 2: (1, 107, 1, 1), 3: (1, 100, 1, 1), 4: (1, 112, 0, 0),
+                       5: (3, 99, 0, 0), 6: (3, 96, 0, 0)}, national_of(15.0, 99.9))],
+    comparison=(3,),
+)  # fmt: skip
+# Comparison schools 2 and 3 with one pupil each, against school 1's four: J = 3, and a
+# one-school scope (school 1) of its own.
+ONE_EACH = programme_of(
+    [flat_window("a", {1: (1, 96, 1, 0), 2: (1, 104, 0, 0), 3: (1, 99, 1, 0), 4: (1, 110, 0, 0),
+                       5: (2, 100, 0, 0), 6: (3, 92, 0, 0)}),
+     flat_window("b", {1: (1, 99, 1, 0), 2: (1, 103, 0, 0), 3: (1, 104, 1, 0), 4: (1, 112, 0, 0),
+                       5: (2, 101, 0, 0), 6: (3, 97, 0, 0)})],
+    comparison=(2, 3),
+)  # fmt: skip
+# Every score the same at both windows: no spread anywhere.
+FLAT = programme_of(
+    [flat_window("a", {p: (1 + p % 2, 100, p % 3 == 0, 0) for p in range(1, 9)}),
+     flat_window("b", {p: (1 + p % 2, 103, p % 3 == 0, 0) for p in range(1, 9)})],
+)  # fmt: skip
+
+
+def test_the_edge_examples_reach_the_edges():
+    attainment, progress = reference_report(SMALL)
+    a, b = attainment["programme", 7, None, "a"], attainment["programme", 7, None, "b"]
+    assert a["gap"]["disadvantaged"]["mean_points_ci"] is None  # a group of one
+    flat = reference_report(FLAT)[0]["programme", 7, None, "a"]["gap"]["disadvantaged"]
+    assert flat["mean_points_ci"] is None  # no spread on either side: se 0
+    assert b["gap"]["disadvantaged"]["mean_points_ci"] is not None  # a group of two
+    found = [e["national"]["pct_expected_non_disadvantaged_significance"]
+             for e in (a, b, attainment["programme", 7, None, "c"])]  # fmt: skip
+    assert found == ["below", "in_line", "above"]
+    effect = reference_report(ONE_EACH)[1]["programme", 7, None, "a", "b"]["effect_size"]["all"]
+    assert effect["icc"] is not None
+    assert effect["n_comparison"] == 2
+    assert reference_report(FLAT)[1]["programme", 7, None, "a", "b"]["effect_size"]["all"] is None
+
+
 @given(programmes())
 @example(LEFT)
 @example(REORDERED)
+@example(SMALL)
+@example(ONE_EACH)
+@example(FLAT)
 def test_the_engine_agrees_with_the_reference(programme):
     check(programme)

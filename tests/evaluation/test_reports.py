@@ -83,6 +83,7 @@ def test_each_import_recomputes_the_report_from_the_stored_results(imported, set
         "sd": round(sqrt(587.5 / 5), 2),
         "pct_expected": 66.7,
         "pct_higher": 33.3,
+        "pct_expected_ci": [30.0, 90.3],  # Wilson for 4 of 6
     }
     # Two disadvantaged pupils: withheld at the default threshold of 5.
     assert baseline["groups"]["disadvantaged"]["suppressed"] is True
@@ -112,11 +113,17 @@ def test_the_figures_agree_with_the_hand_worked_ones_when_nothing_is_withheld(im
         year_group=None,
         window="baseline",
     )
-    assert baseline["gap"]["disadvantaged"] == {
+    gap = baseline["gap"]["disadvantaged"]
+    assert {k: gap[k] for k in ("mean_points", "pct_expected_points", "gap_index")} == {
         "mean_points": 11.25,
         "pct_expected_points": 25.0,
         "gap_index": 6.25,
     }
+    # The intervals of these pupils, as tests/evaluation/test_engine.py works them out.
+    assert (gap["pct_expected_points_ci"], gap["mean_points_ci"]) == (
+        [-35.5, 70.4],
+        [-11.31, 33.81],
+    )
     effect = _entry(
         snapshot,
         kind="progress",

@@ -19,6 +19,13 @@ def differences(expected, actual, path: str) -> list[str]:
         for key in expected.keys() & actual.keys():
             found += differences(expected[key], actual[key], f"{path}.{key}")
         return found
+    elif isinstance(expected, list):  # an interval [low, high]
+        if not isinstance(actual, list | tuple) or len(actual) != len(expected):
+            return [f"{path}: expected {to_plain(expected)!r}, engine {actual!r}"]
+        found = []
+        for i, (bound, given) in enumerate(zip(expected, actual, strict=True)):
+            found += differences(bound, given, f"{path}[{i}]")
+        return found
     elif expected is None or isinstance(expected, bool):
         ok = actual is expected
     elif isinstance(expected, int):
@@ -34,6 +41,8 @@ def to_plain(value):
         return value.shown
     if isinstance(value, dict):
         return {key: to_plain(v) for key, v in value.items()}
+    if isinstance(value, list):
+        return [to_plain(v) for v in value]
     return value
 
 

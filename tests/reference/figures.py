@@ -7,11 +7,18 @@ from fractions import Fraction
 from statistics import mean, variance
 
 from .groups import GAPS, GROUPS, gap_index, gap_state, split, withheld
+from .intervals import interval, newcombe, welch, wilson
 from .model import EXS, GDS, Programme, Row, Scope, Window, in_key, keys
 from .rounding import Figure, derived, rounded
 
-FIGURES = ("mean", "sd", "pct_expected", "pct_higher")
-GAP_FIGURES = ("mean_points", "pct_expected_points", "gap_index")
+FIGURES = ("mean", "sd", "pct_expected", "pct_higher", "pct_expected_ci")
+GAP_FIGURES = (
+    "mean_points",
+    "pct_expected_points",
+    "gap_index",
+    "pct_expected_points_ci",
+    "mean_points_ci",
+)
 
 
 def at_expected(row: Row, window: Window) -> bool:
@@ -48,7 +55,13 @@ def describe(rows: list[Row], window: Window) -> dict:
         "sd": rounded(math.sqrt(variance(scores)), 2) if scored and len(rows) > 1 else None,
         "pct_expected": rounded(percentage(rows, lambda r: at_expected(r, window)), 1),
         "pct_higher": rounded(percentage(rows, lambda r: at_higher(r, window)), 1),
+        "pct_expected_ci": interval(wilson(*expected_count(rows, window)), 1, 100),
     }
+
+
+def expected_count(rows: list[Row], window: Window) -> tuple[int, int]:
+    """(pupils at the expected standard, pupils) of a group."""
+    return sum(1 for row in rows if at_expected(row, window)), len(rows)
 
 
 def withheld_group(figures=FIGURES) -> dict:
@@ -66,9 +79,11 @@ def gap(name: str, rows: list[Row], window: Window, counts: dict, hidden: set) -
     behind, ahead = (GROUPS[group] for group in GAPS[name])
     behind_rows = [row for row in rows if behind(row)]
     ahead_rows = [row for row in rows if ahead(row)]
-    points = None
+    points = spread = None
     if window.scored:
         points = mean(r.score for r in ahead_rows) - mean(r.score for r in behind_rows)
+        spread = welch([r.score for r in ahead_rows], [r.score for r in behind_rows])
+    shares = newcombe(expected_count(ahead_rows, window), expected_count(behind_rows, window))
     expected = lambda r: at_expected(r, window)  # noqa: E731
     index = gap_index(
         [value(row, window) for row in rows],
@@ -81,6 +96,8 @@ def gap(name: str, rows: list[Row], window: Window, counts: dict, hidden: set) -
             percentage(ahead_rows, expected) - percentage(behind_rows, expected), 1
         ),
         "gap_index": rounded(index, 2),
+        "pct_expected_points_ci": interval(shares, 1, 100),
+        "mean_points_ci": interval(spread, 2),
     }
 
 
@@ -93,7 +110,16 @@ def national_points(reference, shown_pct: Figure | None) -> Figure | None:
     )
 
 
-def national(window: Window, groups: dict) -> dict:
+def significance(rows: list[Row] | None, window: Window, reference) -> str | None:
+    """Where the group's Wilson interval lies against the national figure (null if the group
+    is withheld or has no pupils, or there is no national figure)."""
+    if not rows or reference is None:
+        return None
+    low, high = (100 * bound for bound in wilson(*expected_count(rows, window)))
+    return "above" if low > reference else "below" if high < reference else "in_line"
+
+
+def national(window: Window, groups: dict, shown_rows: dict) -> dict:
     reference = window.national
     non_disadvantaged = reference["pct_expected_non_disadvantaged"]
     non_send = reference["pct_expected_non_send"]
@@ -105,6 +131,12 @@ def national(window: Window, groups: dict) -> dict:
         ),
         "pct_expected_non_send": non_send,
         "send_points": national_points(non_send, groups["send"]["pct_expected"]),
+        "pct_expected_non_disadvantaged_significance": significance(
+            shown_rows.get("disadvantaged"), window, non_disadvantaged
+        ),
+        "pct_expected_non_send_significance": significance(
+            shown_rows.get("send"), window, non_send
+        ),
     }
 
 
@@ -143,7 +175,8 @@ def attainment_entry(programme: Programme, window: Window, scope: Scope, year_gr
         "gap": {name: gap(name, rows, window, counts, hidden) for name in GAPS},
     }
     if window.national is not None:
-        entry["national"] = national(window, groups)
+        shown_rows = {name: rows for name, rows in by_group.items() if name not in hidden}
+        entry["national"] = national(window, groups, shown_rows)
     if "all" in hidden:
         entry["coverage"] = {"pupils": None, "assessed": None, "suppressed": True}
     else:

@@ -2,7 +2,8 @@
 and work groups (a school in several or none), comparison schools or none; two or three
 windows in date order, in one academic year or several, scored, teacher assessment only or
 both; pupils joining, leaving, changing school or year group from one academic year to the
-next; missing and tied scores; rows in any order; thresholds 1 to 6 with groups around them."""
+next; missing and tied scores, and windows where every score is the same; rows in any
+order; thresholds 1 to 6 with groups around them."""
 
 from fractions import Fraction
 
@@ -74,11 +75,12 @@ def pupil_year(draw, schools, year_groups, shares: tuple) -> dict:
     }
 
 
-def result(draw, kind: str, scale: tuple) -> tuple:
-    """(score or None, code) of one pupil at a window of this kind."""
+def result(draw, kind: str, scale: tuple, flat: bool) -> tuple:
+    """(score or None, code) of one pupil at a window of this kind (in a flat window every
+    score is the expected standard: no spread, so intervals of se 0)."""
     score = None
     if kind != "teacher assessment" and draw(FIFTH) > 0:  # a fifth miss one
-        score = draw(SCORES[scale])
+        score = Fraction(scale[0]) if flat else draw(SCORES[scale])
     code = 0 if kind == "scored" else draw(CODE)
     return score, code
 
@@ -110,13 +112,14 @@ def windows(draw, pupils: list[int], schools: list[int], year_groups: list[int])
         scale = draw(st.sampled_from(SCALES))
         kind = draw(st.sampled_from(KINDS))
         presence = draw(st.sampled_from([1, 3, 4, 4]))  # of 4: how likely a pupil has a row
+        flat = draw(FIFTH) == 0
         rows = []
         for pupil in pupils:
             if draw(QUARTER) > presence:
                 continue  # not in this window: joined later or left
             if (pupil, year) not in records:
                 records[pupil, year] = pupil_year(draw, school_of, year_of, shares)
-            score, code = result(draw, kind, scale)
+            score, code = result(draw, kind, scale, flat)
             rows.append(Row(pupil=pupil, score=score, code=code, **records[pupil, year]))
         rows = draw(st.permutations(rows))
         window = Window(slug, year, *scale, tuple(rows), national(draw, slug))

@@ -9,10 +9,11 @@ from itertools import combinations
 from statistics import mean, variance
 
 from .groups import EFFECT_GROUPS, GAPS, GROUPS, gap_index, gap_state, split, withheld
+from .intervals import Z, clustering, interval, welch
 from .model import Programme, Row, Scope, Window, in_key, keys
 from .rounding import derived, rounded
 
-GAP_FIGURES = ("mean_points", "pct_expected_points", "gap_index")
+GAP_FIGURES = ("mean_points", "pct_expected_points", "gap_index", "mean_points_ci")
 
 # The EEF Teaching and Learning Toolkit: the smallest effect size (rounded to 2 places) of
 # each number of months' progress from 1 to 12.
@@ -79,16 +80,20 @@ def gap_change(matches, gap, counts, hidden, earlier: Window, later: Window) -> 
     before = gap_at(matches, gap, "earlier", earlier)
     after = gap_at(matches, gap, "later", later)
     change = [b - a for a, b in zip(before, after, strict=True)]
+    behind, ahead = (GROUPS[group] for group in GAPS[gap])
+    gains = [[m.gain for m in matches if test(m.earlier)] for test in (ahead, behind)]
     return {
+        "mean_points_ci": interval(welch(*gains), 2),
         "mean_points": rounded(change[0], 2),
         "pct_expected_points": rounded(change[1], 1),
         "gap_index": rounded(change[2], 2),
     }
 
 
-def hedges_g(programme_arm: list[Match], comparison_arm: list[Match]) -> dict | None:
+def hedges_g(programme_arm: list[Match], comparison_arm: list[Match], scope: Scope):
     """Hedges' g of the gains, over the pooled SD of the later scores; null with fewer than
-    two pupils in an arm or no spread."""
+    two pupils in an arm or no spread. With the clustering of the later scores in schools
+    (each pupil in the school of the earlier window, where progress places them)."""
     n1, n2 = len(programme_arm), len(comparison_arm)
     if n1 < 2 or n2 < 2:
         return None
@@ -98,8 +103,12 @@ def hedges_g(programme_arm: list[Match], comparison_arm: list[Match]) -> dict | 
         return None
     difference = mean(m.gain for m in programme_arm) - mean(m.gain for m in comparison_arm)
     g = (1 - 3 / (4 * (n1 + n2) - 9)) * float(difference) / math.sqrt(pooled_variance)
-    half = 1.96 * math.sqrt((n1 + n2) / (n1 * n2) + g**2 / (2 * (n1 + n2)))
-    return {
+    se = math.sqrt((n1 + n2) / (n1 * n2) + g**2 / (2 * (n1 + n2)))
+    half = float(Z) * se
+    by_school = {}
+    for m in programme_arm + comparison_arm:
+        by_school.setdefault(m.earlier.school, []).append(m.later.score)
+    return clustering(g, se, by_school, scope.schools) | {
         "hedges_g": rounded(g, 3),
         "ci_low": rounded(g - half, 3),
         "ci_high": rounded(g + half, 3),
@@ -128,7 +137,7 @@ def effect_size(programme: Programme, scope: Scope, year_group, matches, all_mat
         elif group in hidden or len(ours) < threshold or len(theirs) < threshold:
             effects[group] = {"suppressed": True}
         else:
-            effects[group] = hedges_g(ours, theirs)
+            effects[group] = hedges_g(ours, theirs, scope)
     return effects
 
 
