@@ -57,6 +57,29 @@ def _latest_window(programme) -> str | None:
     return window
 
 
+# Each series of every chart: one colour (Okabe-Ito, safe for colour-blind readers) and a
+# second cue (marker, dash and bar pattern) that tells series apart in greyscale.
+SERIES = {
+    "all": {"colour": "#000000", "marker": "circle", "dash": [], "pattern": "solid"},
+    "disadvantaged": {"colour": "#D55E00", "marker": "triangle", "dash": [6, 3],
+                      "pattern": "stripes"},
+    "other": {"colour": "#0072B2", "marker": "rect", "dash": [], "pattern": "dots"},
+    "send": {"colour": "#CC79A7", "marker": "rectRot", "dash": [2, 2], "pattern": "grid"},
+    "non_send": {"colour": "#009E73", "marker": "star", "dash": [8, 2, 2, 2],
+                 "pattern": "dots"},
+    "comparison": {"colour": "#56B4E9", "marker": "crossRot", "dash": [10, 4],
+                   "pattern": "backstripes"},
+    "comparison_gap": {"colour": "#E69F00", "marker": "crossRot", "dash": [10, 4],
+                       "pattern": "backstripes"},
+}  # fmt: skip
+
+
+def chart_series(key: str, label: str, data: list, intervals: list) -> dict:
+    """A chart's series: its figures, their 95% intervals ([low, high] or None) and the
+    series' one look (SERIES)."""
+    return {"label": label, "key": key, "data": data, "intervals": intervals} | SERIES[key]
+
+
 def programme_charts(*, snapshot, programme) -> dict:
     """Attainment and the disadvantaged gap at each window, for the programme and its
     comparison schools: the chart data (with the same figures in a table beside it)."""
@@ -73,17 +96,15 @@ def programme_charts(*, snapshot, programme) -> dict:
 
     figures = of_report(snapshot, "charts", read) if snapshot else {}
 
-    def series(scope, pick):
-        return [
-            pick(figures[(scope, slug)]) if (scope, slug) in figures else None
-            for slug, _ in windows
-        ]
-
-    def pct(group):
-        return lambda e: e["groups"][group]["pct_expected"]
-
-    def gap(name):
-        return lambda e: e["gap"][name]["pct_expected_points"]
+    def series(key, label, scope, group, figure):
+        entries = [figures.get((scope, slug)) for slug, _ in windows]
+        picked = [e and e[group[0]][group[1]] for e in entries]
+        return chart_series(
+            key,
+            label,
+            [p and p.get(figure) for p in picked],
+            [p and p.get(f"{figure}_ci") for p in picked],
+        )
 
     labels = [name for _, name in windows]
     return {
@@ -92,13 +113,13 @@ def programme_charts(*, snapshot, programme) -> dict:
             "labels": labels,
             "unit": "%",
             "datasets": [
-                {"label": "All pupils", "data": series("programme", pct("all"))},
-                {
-                    "label": "Disadvantaged pupils",
-                    "data": series("programme", pct("disadvantaged")),
-                },
-                {"label": "SEND pupils", "data": series("programme", pct("send"))},
-                {"label": "Comparison schools", "data": series("comparison", pct("all"))},
+                series(key, label, scope, ("groups", group), "pct_expected")
+                for key, label, scope, group in (
+                    ("all", "All pupils", "programme", "all"),
+                    ("disadvantaged", "Disadvantaged pupils", "programme", "disadvantaged"),
+                    ("send", "SEND pupils", "programme", "send"),
+                    ("comparison", "Comparison schools", "comparison", "all"),
+                )
             ],
         },
         "gap": {
@@ -106,12 +127,17 @@ def programme_charts(*, snapshot, programme) -> dict:
             "labels": labels,
             "unit": " points",
             "datasets": [
-                {"label": "Disadvantaged gap", "data": series("programme", gap("disadvantaged"))},
-                {"label": "SEND gap", "data": series("programme", gap("send"))},
-                {
-                    "label": "Disadvantaged gap, comparison",
-                    "data": series("comparison", gap("disadvantaged")),
-                },
+                series(key, label, scope, ("gap", gap), "pct_expected_points")
+                for key, label, scope, gap in (
+                    ("disadvantaged", "Disadvantaged gap", "programme", "disadvantaged"),
+                    ("send", "SEND gap", "programme", "send"),
+                    (
+                        "comparison_gap",
+                        "Disadvantaged gap, comparison",
+                        "comparison",
+                        "disadvantaged",
+                    ),
+                )  # fmt: skip
             ],
         },
     }
@@ -229,14 +255,16 @@ def _school_block(figures: dict, windows: list[tuple[str, str]]) -> dict:
         "unit": "%",
         "labels": [YEAR_NAMES[r["year_group"]] for r in by_year],
         "datasets": [
-            {
-                "label": "Disadvantaged pupils",
-                "data": [r["groups"]["disadvantaged"]["pct_expected"] for r in by_year],
-            },
-            {
-                "label": "Other pupils",
-                "data": [r["groups"]["other"]["pct_expected"] for r in by_year],
-            },
+            chart_series(
+                group,
+                label,
+                [r["groups"][group]["pct_expected"] for r in by_year],
+                [r["groups"][group].get("pct_expected_ci") for r in by_year],
+            )
+            for group, label in (
+                ("disadvantaged", "Disadvantaged pupils"),
+                ("other", "Other pupils"),
+            )
         ],
     }
     return {

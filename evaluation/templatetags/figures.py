@@ -3,6 +3,7 @@ words of evaluation.selectors (which downloads use too), at the report's own thr
 
 from django import template
 
+from evaluation.engine.definitions import months_progress
 from evaluation.selectors import too_few as too_few_words
 from evaluation.selectors import withheld
 
@@ -30,3 +31,99 @@ def figure(group: dict | None, name: str, threshold: int | None, unit: str = "")
 def withheld_cell(threshold: int | None) -> str:
     """{% withheld_cell report.threshold %}: a cell standing for a whole withheld row."""
     return withheld(threshold)
+
+
+# What an interval says about chance, and of what design an effect size comes: the one place
+# pages and PDFs word issue 18's intervals, so a governor reads the same sentence everywhere.
+DESIGN = "matched comparison schools, not randomised"
+
+
+def _chance(low: float, high: float) -> str:
+    return "could be chance" if low <= 0 <= high else "unlikely to be chance"
+
+
+@register.simple_tag
+def gap_change_words(change: dict | None, threshold: int | None) -> str:
+    """{% gap_change_words entry.gap_change.disadvantaged report.threshold %}: "narrowed by
+    0.9 points (95% confidence interval 0.5 to 1.3): unlikely to be chance". The change is
+    later gap minus earlier, so a negative one narrowed; its interval is then turned round to
+    read as the narrowing. No interval, no word on chance."""
+    if change and change.get("suppressed"):
+        return withheld(threshold)
+    points = (change or {}).get("mean_points")
+    if points is None:
+        return "–"
+    if points == 0:
+        words = "unchanged"
+    else:
+        words = f"{'narrowed' if points < 0 else 'widened'} by {abs(points)} points"
+    interval = change.get("mean_points_ci")
+    if not interval:
+        return words
+    low, high = sorted(-bound if points < 0 else bound for bound in interval)
+    return f"{words} (95% confidence interval {low:g} to {high:g}): {_chance(low, high)}"
+
+
+NATIONAL_GROUPS = {
+    "disadvantaged": "pct_expected_non_disadvantaged",
+    "send": "pct_expected_non_send",
+}
+AGAINST_NATIONAL = {
+    "above": "above national",
+    "below": "below national",
+    "in_line": "in line with national",
+}
+
+
+@register.simple_tag
+def national_words(entry: dict, group: str) -> str:
+    """{% national_words entry "disadvantaged" %}: "below national (interval 28% to 36%
+    against 81%)", or "" where the report does not say (group withheld, no national figure)."""
+    key = NATIONAL_GROUPS[group]
+    national = entry.get("national") or {}
+    significance = national.get(f"{key}_significance")
+    interval = (entry.get("groups", {}).get(group) or {}).get("pct_expected_ci")
+    if significance not in AGAINST_NATIONAL or not interval:
+        return ""
+    low, high = interval
+    against = f"(interval {low:g}% to {high:g}% against {national[key]:g}%)"
+    return f"{AGAINST_NATIONAL[significance]} {against}"
+
+
+@register.simple_tag
+def effect_size_words(effect: dict | None, threshold: int | None) -> str:
+    """{% effect_size_words entry.effect_size.all report.threshold %}: the effect size with
+    its design, its interval allowing for pupils coming in schools (the adjusted one), its
+    months of progress and the smallest effect the comparison could have detected."""
+    if effect and effect.get("suppressed"):
+        return withheld(threshold)
+    if not effect or effect.get("hedges_g") is None:
+        return "–"
+    g = effect["hedges_g"]
+    words = f"Effect size {g:g} ({months(effect['months_progress'])}; {DESIGN})"
+    low, high = effect.get("ci_low_adjusted"), effect.get("ci_high_adjusted")
+    if low is not None and high is not None:
+        words += (
+            f", 95% confidence interval allowing for schools {low:g} to {high:g}: "
+            f"{_chance(low, high)}"
+        )
+    if effect.get("mdes") is not None:
+        words += (
+            f". The smallest effect this comparison could have detected is {effect['mdes']:g} "
+            f"({months(months_progress(effect['mdes']))})"
+        )
+    return words + "."
+
+
+@register.filter
+def months(count: int) -> str:
+    """{{ 2|months }}: "2 months' progress", "1 month's progress", "-1 month's progress"."""
+    return f"{count} month's progress" if abs(count) == 1 else f"{count} months' progress"
+
+
+@register.filter
+def with_intervals(values: list, intervals: list | None) -> list[tuple]:
+    """{% for value, interval in set.data|with_intervals:set.intervals %}: each figure of a
+    chart's series beside its 95% interval ([low, high], or None where it has none)."""
+    intervals = list(intervals or [])
+    return [(v, intervals[i] if i < len(intervals) else None) for i, v in enumerate(values)]
