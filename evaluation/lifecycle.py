@@ -4,7 +4,6 @@ when it failed on every attempt, and computed again when the suppression thresho
 import logging
 
 from celery.signals import worker_ready
-from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.dispatch import receiver
 
@@ -66,15 +65,18 @@ def report_retry(*, programme: Programme) -> None:
     report_queue(programme_id=programme.pk)
 
 
-def reports_of_another_threshold_queue() -> list[int]:
+def reports_out_of_date_queue() -> list[int]:
     """Queue the report of every programme whose latest report was computed with another
-    suppression threshold than today's (or before thresholds were recorded): it is out of
-    date, and the worker computes it as a new data version. The ids of those programmes."""
+    suppression threshold than today's, or by an engine that gave fewer figures (or before
+    either was recorded): it is out of date, and the worker computes it as a new data
+    version. The ids of those programmes."""
     latest = {}
-    rows = ReportSnapshot.objects.order_by("programme_id", "data_version")
-    for programme_id, threshold in rows.values_list("programme_id", "threshold"):
-        latest[programme_id] = threshold
-    queued = [pk for pk, threshold in latest.items() if threshold != settings.SUPPRESSION_THRESHOLD]
+    rows = ReportSnapshot.objects.order_by("programme_id", "data_version").only(
+        "programme_id", "threshold", "figures_version"
+    )
+    for snapshot in rows:
+        latest[snapshot.programme_id] = snapshot
+    queued = [pk for pk, snapshot in latest.items() if not snapshot.computed_as_today()]
     for programme_id in queued:
         task_named(COMPUTE_REPORT).delay(programme_id)
     return queued
@@ -82,16 +84,17 @@ def reports_of_another_threshold_queue() -> list[int]:
 
 @worker_ready.connect(dispatch_uid="evaluation.worker_ready")
 def _worker_ready(sender=None, **kwargs) -> None:
-    """A changed SUPPRESSION_THRESHOLD reaches the workers as they restart with it: each then
-    queues the reports it has made out of date (a second worker's tasks find them done), and
-    those that could not be queued while the broker was down."""
+    """A changed SUPPRESSION_THRESHOLD, or an engine that gives new figures, reaches the
+    workers as they restart with it: each then queues the reports it has made out of date (a
+    second worker's tasks find them done), and those that could not be queued while the
+    broker was down."""
     try:
-        queued = reports_of_another_threshold_queue()
+        queued = reports_out_of_date_queue()
         unqueued = reports_unqueued_queue()
     except DatabaseError:
-        logger.exception("Reports of another threshold: the database does not answer")
+        logger.exception("Reports out of date: the database does not answer")
         return
     if queued:
-        logger.info("Reports of another threshold queued for programmes %s", queued)
+        logger.info("Reports out of date queued for programmes %s", queued)
     if unqueued:
         logger.info("Reports that could not be queued, queued for programmes %s", unqueued)

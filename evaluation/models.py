@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -335,6 +336,9 @@ class ReportSnapshot(models.Model):
     # The suppression threshold it was computed with: under another setting it is out of date.
     # Empty for reports stored before thresholds were recorded, which are out of date too.
     threshold = models.PositiveSmallIntegerField(null=True)
+    # The engine's FIGURES_VERSION it was computed with: a report made before the engine
+    # gained figures (empty: before versions were recorded) is out of date as well.
+    figures_version = models.PositiveSmallIntegerField(null=True)
 
     class Meta:
         ordering = ["-data_version"]
@@ -346,6 +350,16 @@ class ReportSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme} report, data version {self.data_version}"
+
+    def computed_as_today(self) -> bool:
+        """Computed with today's suppression threshold and the engine's figures: if not, it
+        is out of date whatever its data version."""
+        from .engine import FIGURES_VERSION  # NumPy and SciPy load only where reports are read
+
+        return (
+            self.threshold == settings.SUPPRESSION_THRESHOLD
+            and self.figures_version == FIGURES_VERSION
+        )
 
 
 class EntryKind(models.TextChoices):

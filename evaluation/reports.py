@@ -22,6 +22,7 @@ from schools.models import School
 from workgroups.models import WorkGroup
 
 from . import engine
+from .engine import FIGURES_VERSION
 from .models import (
     AssessmentWindow,
     EntryKind,
@@ -273,19 +274,21 @@ def report_compute(*, programme_id: int) -> ReportSnapshot | None:
 
 def _computed(programme_id: int, threshold: int) -> ReportSnapshot | None:
     """The stored report of the programme's current data version, if it was computed with
-    this threshold. One computed with another is out of date: the data version goes up, so
-    the report that replaces it is a new one (pages cache a report's figures by its id)."""
+    this threshold and the engine's figures. One computed otherwise is out of date: the data
+    version goes up, so the report that replaces it is a new one (pages cache a report's
+    figures by its id)."""
     current = Programme.objects.values_list("data_version", flat=True).get(pk=programme_id)
     existing = ReportSnapshot.objects.filter(programme_id=programme_id, data_version=current)
     existing = existing.first()
-    if existing is not None and existing.threshold == threshold:
+    if existing is not None and existing.computed_as_today():
         logger.info("Report of programme %s, version %s: already computed", programme_id, current)
         return existing
     if existing is not None:
         programme_data_version_bump(programme_id=programme_id)
         logger.info(
-            "Report of programme %s, version %s: computed with threshold %s, not %s",
-            programme_id, current, existing.threshold, threshold,
+            "Report of programme %s, version %s: computed with threshold %s and figures %s, "
+            "not %s and %s", programme_id, current, existing.threshold,
+            existing.figures_version, threshold, FIGURES_VERSION,
         )  # fmt: skip
         current += 1
     logger.info("Report of programme %s, version %s: computing", programme_id, current)
@@ -300,6 +303,7 @@ def _store(programme, version, report, results, seconds, *, threshold: int) -> R
         seconds=round(seconds, 2),
         results=results,
         threshold=threshold,
+        figures_version=FIGURES_VERSION,
     )
 
     rows = [

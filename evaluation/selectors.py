@@ -2,7 +2,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -26,14 +25,11 @@ class ReportStatus:
 
     @property
     def current(self) -> bool:
-        """The stored report is of today's data and suppression threshold (or there is no
-        data at all)."""
+        """The stored report is of today's data, suppression threshold and engine (or there
+        is no data at all)."""
         if self.snapshot is None:
             return self.data_version == 0
-        return (
-            self.snapshot.data_version >= self.data_version
-            and self.snapshot.threshold == settings.SUPPRESSION_THRESHOLD
-        )
+        return self.snapshot.data_version >= self.data_version and self.snapshot.computed_as_today()
 
     @property
     def failed(self) -> bool:

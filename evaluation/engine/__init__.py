@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from .attainment import attainment
 from .definitions import (  # noqa: F401 (the engine's vocabulary, used by its callers)
     EFFECT_GROUPS,
+    FIGURES_VERSION,
     GAPS,
     GROUPS,
     PAIRS,

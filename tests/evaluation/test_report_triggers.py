@@ -14,7 +14,9 @@ from django.forms.models import model_to_dict
 from django.test import override_settings
 from django.urls import reverse
 
-from evaluation.models import NationalReference
+from evaluation import selectors
+from evaluation.engine import FIGURES_VERSION
+from evaluation.models import NationalReference, ReportSnapshot
 from programmes.models import Cohort
 from schools.services import schools_upsert_from_register
 from tests.factories import SchoolFactory, WorkGroupFactory
@@ -256,6 +258,32 @@ def test_recompute_reports_computes_those_of_another_threshold_without_a_worker(
         call_command("recompute_reports", stdout=StringIO())
     assert outcome.snapshot.threshold == 6
     assert outcome.snapshot.data_version == reported.data_version
+
+
+def test_a_report_stored_before_the_engine_gave_intervals_is_out_of_date_and_recomputed(
+    reported, recomputed
+):
+    """A report an older engine stored lacks the figures pages now show (the intervals):
+    it no longer counts as current, and a worker's start or recompute_reports replaces it."""
+    from celery.signals import worker_ready
+
+    old = selectors.report_status(programme=reported).snapshot
+    for before in (None, FIGURES_VERSION - 1):  # before versions were recorded, and older
+        ReportSnapshot.objects.filter(pk=old.pk).update(figures_version=before)
+        assert not selectors.report_status(programme=reported).current
+    with recomputed(reported) as outcome:
+        worker_ready.send(sender=None)
+    assert outcome.snapshot.data_version == old.data_version + 1
+    assert outcome.snapshot.figures_version == FIGURES_VERSION
+    all_pupils = _programme_at(outcome.snapshot)["groups"]["all"]
+    assert len(all_pupils["pct_expected_ci"]) == 2
+    assert selectors.report_status(programme=reported).current
+    # Current now: neither the command nor another worker's start computes it again.
+    version = reported.data_version
+    call_command("recompute_reports", stdout=StringIO())
+    worker_ready.send(sender=None)
+    reported.refresh_from_db()
+    assert reported.data_version == version
 
 
 def test_renaming_the_programme_or_a_cohort_recomputes_the_report(
