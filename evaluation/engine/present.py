@@ -15,10 +15,11 @@ def figures(values: np.ndarray, places: int) -> list:
 
 def intervals_at(low: np.ndarray, high: np.ndarray, places: int) -> list:
     """Intervals [low, high] rounded for the report, None where either end is missing."""
-    return [
-        [a, b] if a is not None and b is not None else None
-        for a, b in zip(figures(low, places), figures(high, places), strict=True)
-    ]
+    pairs = np.round(np.stack([low, high], axis=1), places)
+    result = pairs.tolist()
+    for missing in np.flatnonzero(~np.isfinite(pairs).all(axis=1)).tolist():
+        result[missing] = None
+    return result
 
 
 def counts_at(n: dict[str, np.ndarray], shown: np.ndarray) -> dict[str, list[int]]:
