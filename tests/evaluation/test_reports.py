@@ -239,6 +239,13 @@ def test_it_prints_the_report_as_documented(imported):
         "attrition",
     }
     assert progress["attrition"]["all"] == {"lost": 0, "of": progress["n_matched"]}
+    # Issue 18's figures, as the README's contract gives them.
+    all_pupils = entry["groups"]["all"]
+    assert set(all_pupils) == {"n", "mean", "sd", "pct_expected", "pct_higher", "pct_expected_ci"}
+    low, high = all_pupils["pct_expected_ci"]
+    assert low <= all_pupils["pct_expected"] <= high
+    assert {"pct_expected_points_ci", "mean_points_ci"} <= set(entry["gap"]["disadvantaged"])
+    assert "mean_points_ci" in progress["gap_change"]["disadvantaged"]
     assert len(document["attainment"]) == ReportEntry.objects.filter(kind="attainment").count()
 
 
