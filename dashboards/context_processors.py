@@ -14,6 +14,7 @@ def navigation(request) -> dict:
     if scope.is_site_admin or scope.led_programme_ids:
         tools.append(("Schools", reverse("schools:list")))
         tools.append(("Work group types", reverse("work_group_types")))
+        tools.append(("Plan a comparison", reverse("evaluation:planner")))
     if scope.sle_school_ids or scope.is_site_admin or scope.led_programme_ids:
         tools.append(("Records of visit", reverse("visits:list")))
     if can_upload_assessments(user):

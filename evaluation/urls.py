@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import planning, views
 
 app_name = "evaluation"
 urlpatterns = [
     path("", views.upload_list, name="uploads"),
     path("new/", views.upload_new, name="upload_new"),
     path("how-figures-are-calculated/", views.method, name="method"),
+    path("plan-a-comparison/", planning.planner, name="planner"),
     path("retention/", views.retention, name="retention"),
     path("report/<slug:slug>/recompute/", views.report_recompute, name="report_recompute"),
     path("report/<slug:slug>/retry/", views.report_retry, name="report_retry"),

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from stdnum.gb import upn
 
 from accounts.access import (
+    can_create_programme,
     can_upload_assessments,
     may_see_comparison_school,
     programme_led_or_404,
@@ -164,7 +165,11 @@ def template_xlsx(request):
 
 def method(request):
     """How figures are calculated, in plain words, for headteachers and governors."""
-    context = {"threshold": settings.SUPPRESSION_THRESHOLD, "standards": in_words()}
+    context = {
+        "threshold": settings.SUPPRESSION_THRESHOLD,
+        "standards": in_words(),
+        "may_plan": can_create_programme(request.user),  # the planner is the hub leads'
+    }
     return render(request, "evaluation/method.html", context)
 
 

@@ -88,6 +88,7 @@ MATRIX = {
     "evaluation:uploads": Rule(EVERYONE),
     "evaluation:upload_new": Rule(UPLOADERS),
     "evaluation:method": Rule(EVERYONE),
+    "evaluation:planner": Rule(LEADS),
     "evaluation:template_csv": Rule(EVERYONE),
     "evaluation:template_xlsx": Rule(EVERYONE),
     "evaluation:retention": Rule(ADMIN),

@@ -16,15 +16,27 @@ def too_few(threshold: int | None) -> str:
     return too_few_words(threshold)
 
 
+# The decimal places of each kind of figure, as the report rounds it: shown to the same
+# places everywhere ("0.50" beside "0.25", never "0.5").
+PLACES = {"mean": 2, "sd": 2, "mean_gain": 2, "mean_points": 2, "gap_index": 2,
+          "pct_expected": 1, "pct_higher": 1, "pct_expected_points": 1}  # fmt: skip
+
+
 @register.simple_tag
 def figure(group: dict | None, name: str, threshold: int | None, unit: str = "") -> str:
     """{% figure gap "pct_expected_points" report.threshold %}: the figure `name` of a
     report's group or gap, "–" where it has none, or the withheld wording where the report
-    withholds the group (`"suppressed": true`, every figure null)."""
+    withholds the group (`"suppressed": true`, every figure null); to its kind's places, with
+    thousands separated."""
     if group and group.get("suppressed"):
         return withheld(threshold)
     value = (group or {}).get(name)
-    return "–" if value is None else f"{value}{unit}"
+    if value is None:
+        return "–"
+    places = PLACES.get(name)
+    if places is None:
+        return f"{value}{unit}"
+    return f"{abs(value) if value == 0 else value:,.{places}f}{unit}"  # never "-0.00"
 
 
 @register.simple_tag
@@ -42,6 +54,12 @@ def _chance(low: float, high: float) -> str:
     return "could be chance" if low <= 0 <= high else "unlikely to be chance"
 
 
+def _number(value: float) -> str:
+    """3.0 as "3", 0.25 as "0.25"; a bound turned round from 0 as "0", never "-0" (adding 0
+    makes -0.0 plain 0.0)."""
+    return f"{value + 0:g}"
+
+
 @register.simple_tag
 def gap_change_words(change: dict | None, threshold: int | None) -> str:
     """{% gap_change_words entry.gap_change.disadvantaged report.threshold %}: "narrowed by
@@ -56,12 +74,13 @@ def gap_change_words(change: dict | None, threshold: int | None) -> str:
     if points == 0:
         words = "unchanged"
     else:
-        words = f"{'narrowed' if points < 0 else 'widened'} by {abs(points)} points"
+        words = f"{'narrowed' if points < 0 else 'widened'} by {_number(abs(points))} points"
     interval = change.get("mean_points_ci")
     if not interval:
         return words
     low, high = sorted(-bound if points < 0 else bound for bound in interval)
-    return f"{words} (95% confidence interval {low:g} to {high:g}): {_chance(low, high)}"
+    interval = f"95% confidence interval {_number(low)} to {_number(high)}"
+    return f"{words} ({interval}): {_chance(low, high)}"
 
 
 NATIONAL_GROUPS = {
@@ -86,7 +105,7 @@ def national_words(entry: dict, group: str) -> str:
     if significance not in AGAINST_NATIONAL or not interval:
         return ""
     low, high = interval
-    against = f"(interval {low:g}% to {high:g}% against {national[key]:g}%)"
+    against = f"(interval {_number(low)}% to {_number(high)}% against {_number(national[key])}%)"
     return f"{AGAINST_NATIONAL[significance]} {against}"
 
 
@@ -100,17 +119,18 @@ def effect_size_words(effect: dict | None, threshold: int | None) -> str:
     if not effect or effect.get("hedges_g") is None:
         return "–"
     g = effect["hedges_g"]
-    words = f"Effect size {g:g} ({months(effect['months_progress'])}; {DESIGN})"
+    words = f"Effect size {_number(g)} ({months(effect['months_progress'])}; {DESIGN})"
     low, high = effect.get("ci_low_adjusted"), effect.get("ci_high_adjusted")
     if low is not None and high is not None:
         words += (
-            f", 95% confidence interval allowing for schools {low:g} to {high:g}: "
+            f", 95% confidence interval allowing for schools {_number(low)} to {_number(high)}: "
             f"{_chance(low, high)}"
         )
-    if effect.get("mdes") is not None:
+    smallest = effect.get("mdes")
+    if smallest is not None:
         words += (
-            f". The smallest effect this comparison could have detected is {effect['mdes']:g} "
-            f"({months(months_progress(effect['mdes']))})"
+            f". The smallest effect this comparison could have detected is {_number(smallest)} "
+            f"({months(months_progress(smallest))})"
         )
     return words + "."
 

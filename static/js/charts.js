@@ -27,8 +27,12 @@
     return pen.createPattern(tile, "repeat");
   };
 
+  // Every point an object, a withheld figure (null) too: the plugin reads each point's yMin,
+  // and Chart.js reads a whole series as plain numbers when its first point is not an object.
   const point = (value, interval) =>
-    interval ? { y: value, yMin: interval[0], yMax: interval[1] } : { y: value, yMin: value, yMax: value };
+    interval && value !== null
+      ? { y: value, yMin: interval[0], yMax: interval[1] }
+      : { y: value, yMin: value, yMax: value };
 
   for (const canvas of document.querySelectorAll("canvas[data-chart]")) {
     const source = document.getElementById(canvas.dataset.chart);
@@ -41,7 +45,7 @@
         labels: spec.labels,
         datasets: spec.datasets.map((set) => ({
           label: set.label,
-          data: errorBars ? set.data.map((v, n) => (v === null ? null : point(v, (set.intervals || [])[n]))) : set.data,
+          data: errorBars ? set.data.map((v, n) => point(v, (set.intervals || [])[n])) : set.data,
           borderColor: set.colour,
           backgroundColor: line ? set.colour : pattern(set.colour, set.pattern),
           borderWidth: 2,
