@@ -14,12 +14,15 @@ from schools.year_groups import YEAR_GROUP_LABELS
 
 def programme_headlines(*, snapshot: ReportSnapshot | None, programme: Programme) -> dict:
     """The programme-wide figures (all year groups) of the latest report, for its dashboard:
-    attainment at each window and progress between each pair."""
-    headlines = {"attainment": [], "progress": []}
+    attainment at each window and progress between each pair, in the order of the windows'
+    dates and each window by its name; and of the programme's own schools, `latest`, the
+    attainment at the latest window with figures, and `change`, the progress from the first
+    window to that one (each None where the report has none)."""
     if snapshot is None:
-        return headlines
+        return {"attainment": [], "progress": [], "latest": None, "change": None}
 
     def read():
+        headlines = {"attainment": [], "progress": []}
         entries = snapshot.entries.filter(
             scope_type__in=["programme", "comparison"], scope_id=programme.pk, year_group=None
         ).order_by("pk")
@@ -27,7 +30,46 @@ def programme_headlines(*, snapshot: ReportSnapshot | None, programme: Programme
             headlines[kind].append(with_attrition_gap(figures))
         return headlines
 
-    return of_report(snapshot, "headlines", read)
+    # Names are read afresh: a window renamed since the report was stored shows its new name.
+    return _named(of_report(snapshot, "headlines", read), _windows(programme))
+
+
+def _windows(programme: Programme) -> list[tuple[str, str]]:
+    """The programme's assessment windows, (slug, name), in date order."""
+    return list(programme.assessment_windows.order_by("date").values_list("slug", "name"))
+
+
+def _named(headlines: dict, windows: list[tuple[str, str]]) -> dict:
+    """`headlines` sorted by their windows' dates, each window shown by its name (a window
+    since removed keeps its slug, and comes last), with the programme's latest figures."""
+    order = {slug: n for n, (slug, _) in enumerate(windows)}
+    names = dict(windows)
+
+    def when(slug: str) -> int:
+        return order.get(slug, len(order))
+
+    attainment = sorted(headlines["attainment"], key=lambda e: when(e["window"]))
+    progress = sorted(headlines["progress"], key=lambda e: (when(e["from"]), when(e["to"])))
+    ours = [e for e in attainment if e["scope"]["type"] == "programme"]
+    latest = ours[-1] if ours else None
+    to_latest = [
+        e
+        for e in progress
+        if latest and e["scope"]["type"] == "programme" and e["to"] == latest["window"]
+    ]
+
+    def named(entry: dict | None) -> dict | None:
+        if entry is None:
+            return None
+        keys = ("window", "from", "to")
+        return entry | {k: names.get(entry[k], entry[k]) for k in keys if k in entry}
+
+    return {
+        "attainment": [named(e) for e in attainment],
+        "progress": [named(e) for e in progress],
+        "latest": named(latest),
+        "change": named(to_latest[0]) if to_latest else None,
+    }
 
 
 # Pupils lost between two windows bias progress when one group loses more of its pupils: say
@@ -57,19 +99,19 @@ def _latest_window(programme) -> str | None:
     return window
 
 
-# Each series of every chart: one colour (Okabe-Ito, safe for colour-blind readers) and a
-# second cue (marker, dash and bar pattern) that tells series apart in greyscale.
+# Each series of every chart: one colour (Okabe-Ito, safe for colour-blind readers; only
+# those of 3:1 or more against white, for WCAG 1.4.11, so the comparison schools' two series
+# share green) and a second cue (marker, dash and bar pattern) that tells them apart in
+# greyscale.
 SERIES = {
     "all": {"colour": "#000000", "marker": "circle", "dash": [], "pattern": "solid"},
     "disadvantaged": {"colour": "#D55E00", "marker": "triangle", "dash": [6, 3],
                       "pattern": "stripes"},
     "other": {"colour": "#0072B2", "marker": "rect", "dash": [], "pattern": "dots"},
     "send": {"colour": "#CC79A7", "marker": "rectRot", "dash": [2, 2], "pattern": "grid"},
-    "non_send": {"colour": "#009E73", "marker": "star", "dash": [8, 2, 2, 2],
-                 "pattern": "dots"},
-    "comparison": {"colour": "#56B4E9", "marker": "crossRot", "dash": [10, 4],
+    "comparison": {"colour": "#009E73", "marker": "crossRot", "dash": [10, 4],
                    "pattern": "backstripes"},
-    "comparison_gap": {"colour": "#E69F00", "marker": "crossRot", "dash": [10, 4],
+    "comparison_gap": {"colour": "#009E73", "marker": "crossRot", "dash": [10, 4],
                        "pattern": "backstripes"},
 }  # fmt: skip
 
@@ -83,7 +125,7 @@ def chart_series(key: str, label: str, data: list, intervals: list) -> dict:
 def programme_charts(*, snapshot, programme) -> dict:
     """Attainment and the disadvantaged gap at each window, for the programme and its
     comparison schools: the chart data (with the same figures in a table beside it)."""
-    windows = list(programme.assessment_windows.order_by("date").values_list("slug", "name"))
+    windows = _windows(programme)
 
     def read():
         entries = snapshot.entries.filter(
@@ -99,12 +141,8 @@ def programme_charts(*, snapshot, programme) -> dict:
     def series(key, label, scope, group, figure):
         entries = [figures.get((scope, slug)) for slug, _ in windows]
         picked = [e and e[group[0]][group[1]] for e in entries]
-        return chart_series(
-            key,
-            label,
-            [p and p.get(figure) for p in picked],
-            [p and p.get(f"{figure}_ci") for p in picked],
-        )
+        values = [p and p.get(figure) for p in picked]
+        return chart_series(key, label, values, [p and p.get(f"{figure}_ci") for p in picked])
 
     labels = [name for _, name in windows]
     return {
@@ -229,7 +267,7 @@ def school_dashboard_figures(
         entries = chain(figures["attainment"], figures["progress"])
         if not comparison_shown and any(is_comparison_school(e["scope"]) for e in entries):
             continue
-        windows = list(programme.assessment_windows.order_by("date").values_list("slug", "name"))
+        windows = _windows(programme)
         seen = {e["window"] for e in figures["attainment"]}
         windows = [(slug, name) for slug, name in windows if slug in seen]
         block = {"programme": programme, "status": status, "rows": []}
@@ -244,8 +282,9 @@ def _by_year_group(entries) -> list[dict]:
 def _school_block(figures: dict, windows: list[tuple[str, str]]) -> dict:
     (first_slug, first_name), (latest_slug, latest_name) = windows[0], windows[-1]
     rows = _by_year_group(e for e in figures["attainment"] if e["window"] == latest_slug)
+    # The windows by their names, as the attrition note says them.
     progress = _by_year_group(
-        with_attrition_gap(e)
+        with_attrition_gap(e) | {"from": first_name, "to": latest_name}
         for e in figures["progress"]
         if e["from"] == first_slug and e["to"] == latest_slug
     )

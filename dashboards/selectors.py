@@ -4,7 +4,7 @@ and funder reports, and an SLE's home."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from programmes.models import Enrolment, Programme
@@ -22,6 +22,14 @@ def school_enrolments(*, school: School, programmes: QuerySet) -> QuerySet[Enrol
         school.enrolments.filter(programme__in=programmes)
         .select_related("programme", "cohort")
         .order_by("-cohort__start_date")
+    )
+
+
+def schools_taking_part(*, programme: Programme) -> dict:
+    """How many schools the programme has enrolled, and how many compare for it: one query."""
+    return Programme.objects.filter(pk=programme.pk).aggregate(
+        enrolled=Count("enrolments", distinct=True),
+        comparison=Count("comparison_schools", distinct=True),
     )
 
 

@@ -38,6 +38,13 @@ SCHOOL_NAME_STEMS = (
     "Willow Bank", "Fairlawn", "Northgate", "Chestnut Grove", "St John's CofE", "Millfield",
     "Westbourne", "Cedar", "Rosemead", "Highfield", "Lansbury", "Woodside",
 )  # fmt: skip
+# A borough's five schools take the five kinds in turn, and the stems go round the boroughs in
+# steps of seven (prime to 24), so no two schools share a name: pages that list schools by
+# name (visit coverage, say) then show 120 schools, not five "Ashburton Primary School"s.
+SCHOOL_KINDS = (
+    "Primary School", "Primary Academy", "Infant School", "Infant and Nursery School",
+    "Primary and Nursery School",
+)  # fmt: skip
 FIRST_NAMES = (
     "Amara", "Ben", "Chloe", "Daniel", "Efua", "Farah", "George", "Hannah", "Imran", "Jade",
     "Kwame", "Laura", "Mohammed", "Nadia", "Oliver", "Priya", "Rachel", "Samuel", "Tariq",
@@ -120,27 +127,7 @@ def load_demo() -> None:
         for name, start, end in COHORTS
     )
 
-    schools = []
-    for borough_index, borough in enumerate(PROGRAMME_BOROUGHS):
-        for i in range(SCHOOLS_PER_BOROUGH):
-            stem = SCHOOL_NAME_STEMS[(borough_index * 7 + i * 5) % len(SCHOOL_NAME_STEMS)]
-            roll = rng.randrange(180, 720, 30)
-            schools.append(
-                School(
-                    urn=100000 + 1000 * borough_index + 100 + i,
-                    name=f"{stem} Primary School",
-                    phase="Primary",
-                    establishment_type=rng.choice(
-                        ["Community school", "Voluntary aided school", "Academy converter"]
-                    ),
-                    local_authority=authorities[borough],
-                    postcode=f"{borough[0]}{rng.randint(1, 20)} {rng.randint(1, 9)}"
-                    f"{rng.choice('ABDEFGHJLNPQRSTUWXY')}{rng.choice('ABDEFGHJLNPQRSTUWXY')}",
-                    number_on_roll=roll,
-                    percentage_fsm=Decimal(rng.randint(80, 480)) / 10,
-                )
-            )
-    schools = School.objects.bulk_create(schools)
+    schools = School.objects.bulk_create(_schools(rng, authorities))
     delivery.load_allocation_bands(programme)
     for number, cohort in enumerate(cohorts):
         # A site-level set-up: enrolled at once, through the service (and the audit log).
@@ -158,6 +145,31 @@ def load_demo() -> None:
     teachers_trained = work_groups.load(rng, programme, users)
     delivery.load_kpis(programme, teachers_trained)
     results.load(rng, programme, _demo_upn)
+
+
+def _schools(rng: random.Random, authorities: dict) -> list[School]:
+    """SCHOOLS_PER_BOROUGH schools in each of the programme's boroughs, no two of one name."""
+    schools = []
+    for borough_index, borough in enumerate(PROGRAMME_BOROUGHS):
+        for i in range(SCHOOLS_PER_BOROUGH):
+            stem = SCHOOL_NAME_STEMS[(borough_index * 7 + i * 5) % len(SCHOOL_NAME_STEMS)]
+            roll = rng.randrange(180, 720, 30)
+            schools.append(
+                School(
+                    urn=100000 + 1000 * borough_index + 100 + i,
+                    name=f"{stem} {SCHOOL_KINDS[i]}",
+                    phase="Primary",
+                    establishment_type=rng.choice(
+                        ["Community school", "Voluntary aided school", "Academy converter"]
+                    ),
+                    local_authority=authorities[borough],
+                    postcode=f"{borough[0]}{rng.randint(1, 20)} {rng.randint(1, 9)}"
+                    f"{rng.choice('ABDEFGHJLNPQRSTUWXY')}{rng.choice('ABDEFGHJLNPQRSTUWXY')}",
+                    number_on_roll=roll,
+                    percentage_fsm=Decimal(rng.randint(80, 480)) / 10,
+                )
+            )
+    return schools
 
 
 def _load_staff(rng: random.Random, schools: list[School]) -> None:

@@ -69,33 +69,53 @@ class AssessmentUploadForm(forms.Form):
         return data
 
 
-class SchoolDataDeletionForm(forms.Form):
+class SchoolChoiceForm(forms.Form):
+    """The first step of a deletion: which school. The next page says what it would remove."""
+
     school = forms.ModelChoiceField(queryset=School.objects.order_by("name"))
-    confirm = forms.CharField(
-        label="Type the school's URN to confirm",
-        help_text="This deletes every result and pupil detail recorded for the school. "
-        "It cannot be undone.",
-    )
+
+
+class ProgrammeChoiceForm(forms.Form):
+    programme = forms.ModelChoiceField(queryset=Programme.objects.order_by("name"))
+
+
+class _TypedConfirmation(forms.Form):
+    """The second step: typing what names the chosen school or programme, as a last look at
+    what is about to go."""
+
+    chosen = ""  # the field of what is chosen, already named on the page before
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[self.chosen].widget = forms.HiddenInput()
+
+    def expected(self, chosen) -> str:
+        raise NotImplementedError
 
     def clean(self):
         data = super().clean()
-        school = data.get("school")
-        if school and data.get("confirm", "").strip() != str(school.urn):
-            self.add_error("confirm", f"Type {school.urn} to confirm.")
+        chosen = data.get(self.chosen)
+        if chosen and data.get("confirm", "").strip() != self.expected(chosen):
+            self.add_error("confirm", f"Type {self.expected(chosen)} to confirm.")
         return data
 
 
-class ProgrammeDataDeletionForm(forms.Form):
-    programme = forms.ModelChoiceField(queryset=Programme.objects.order_by("name"))
+class SchoolDataDeletionForm(_TypedConfirmation, SchoolChoiceForm):
+    chosen = "school"
+    confirm = forms.CharField(
+        label="Type the school's URN to confirm", help_text="It cannot be undone."
+    )
+
+    def expected(self, chosen) -> str:
+        return str(chosen.urn)
+
+
+class ProgrammeDataDeletionForm(_TypedConfirmation, ProgrammeChoiceForm):
+    chosen = "programme"
     confirm = forms.CharField(
         label="Type the programme's short name (slug) to confirm",
-        help_text="This deletes every result of the programme's assessments, its uploaded "
-        "files, and the details of its pupils who have no other results. It cannot be undone.",
+        help_text="It cannot be undone.",
     )
 
-    def clean(self):
-        data = super().clean()
-        programme = data.get("programme")
-        if programme and data.get("confirm", "").strip() != programme.slug:
-            self.add_error("confirm", f"Type {programme.slug} to confirm.")
-        return data
+    def expected(self, chosen) -> str:
+        return chosen.slug

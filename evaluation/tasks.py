@@ -30,7 +30,7 @@ def _run(task, step, upload_id: int) -> None:
     if not upload_leases.upload_claim(upload_id=upload_id, task_id=task_id, now=timezone.now()):
         logger.info("Upload %s: done, or another task is on it", upload_id)
         return
-    # In-process (no broker), the step lives and dies with the request that runs it.
+    # In-process (no broker), the step lives and dies with the process that runs it.
     beating = (
         nullcontext()
         if task.request.is_eager

@@ -14,12 +14,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db.models import Q
 
-from programmes.models import ComparisonSchool, Enrolment
 from schools.models import School
 
 from .models import AssessmentUpload, UploadStatus
+from .removal import school_uploads_touched
 
 logger = logging.getLogger(__name__)
 
@@ -129,14 +128,7 @@ def school_upload_files_delete(*, school: School, programme_ids: Iterable[int]) 
     no one school) to the given programmes and every programme it takes part in. Those still
     waiting for a check or an import are expired: what they hold of the school must not be
     imported after its deletion. How many uploads lost their files."""
-    programmes = {
-        *programme_ids,
-        *Enrolment.objects.filter(school=school).values_list("programme_id", flat=True),
-        *ComparisonSchool.objects.filter(school=school).values_list("programme_id", flat=True),
-    }
-    touched = AssessmentUpload.objects.filter(
-        Q(school=school) | Q(school__isnull=True, window__programme__in=programmes)
-    )
+    touched = school_uploads_touched(school=school, programme_ids=programme_ids)
     touched.filter(status__in=UNFINISHED).update(status=UploadStatus.EXPIRED, progress=0)
     touched.update(error_report=None, errors=[])
     return _files_delete(_with_files(touched))

@@ -1,8 +1,11 @@
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -11,11 +14,13 @@ from stdnum.gb import upn
 from accounts.access import (
     can_create_programme,
     can_upload_assessments,
+    leader_school_ids,
     may_see_comparison_school,
     programme_led_or_404,
     require_site_admin,
     require_uploader,
     upload_or_404,
+    upload_windows_for,
     uploads_visible_to,
 )
 from accounts.audit import audit
@@ -23,10 +28,18 @@ from accounts.downloads import table_download
 from accounts.models import AuditAction
 from mathsprog.exports import csv_response, table_response, xlsx_response
 from mathsprog.views import form_view
+from schools.models import School
 
-from . import lifecycle, selectors, services, tasks, upload_leases
+from . import lifecycle, removal, selectors, services, tasks, upload_leases
 from . import retention as retention_services
-from .forms import AssessmentUploadForm, ProgrammeDataDeletionForm, SchoolDataDeletionForm
+from .forms import (
+    AssessmentUploadForm,
+    ProgrammeChoiceForm,
+    ProgrammeDataDeletionForm,
+    SchoolChoiceForm,
+    SchoolDataDeletionForm,
+)
+from .models import UploadStatus
 from .standards import in_words
 from .tables import ReportFailureTable, UploadProblemTable, UploadSummaryTable, UploadTable
 from .validation import REPORT_HEADER, report_rows
@@ -44,9 +57,25 @@ TEMPLATE_HEADER = [
 ]
 
 
-def _example_row() -> list[str]:
+def _example_school(user) -> School | None:
+    """The first school the person may upload for, so that the example row is one the upload
+    accepts: a school leader's own school, else one taking part in a programme they upload to."""
+    own = leader_school_ids(user)
+    if own:
+        schools = School.objects.filter(pk__in=own)
+    else:
+        programmes = upload_windows_for(user).values("programme_id")
+        schools = School.objects.filter(
+            Q(enrolments__programme__in=programmes) | Q(comparisons__programme__in=programmes)
+        )
+    return schools.order_by("name").first()
+
+
+def _example_row(user) -> list[str]:
     body = "201000025001"  # an example pupil in the City of London, not a real one
-    return [upn.calc_check_digit(body) + body, "100000", "Y2", "N", "N", "Y", "F", "104", "EXS"]
+    school = _example_school(user)
+    urn = str(school.urn) if school else "100000"  # no school to name: a made-up URN
+    return [upn.calc_check_digit(body) + body, urn, "Y2", "N", "N", "Y", "F", "104", "EXS"]
 
 
 def upload_list(request):
@@ -71,18 +100,26 @@ def upload_new(request):
             file=data["file"],
         ),
         success_url=lambda upload: upload.get_absolute_url(),
-        # Its page says why it waits, when the task queue could not be reached.
-        message=lambda upload: (
-            "File received." if upload.queue_failed_at else "File received: it is being checked."
-        ),
+        message=_received,
         title="Upload assessment results",
         template="evaluation/upload_new.html",
         standards=in_words(),
     )
 
 
+def _received(upload) -> str:
+    """Only what the upload's page does not say itself: with no broker, the check has run by
+    now and the page shows its outcome; when the queue could not be reached, it says why."""
+    upload.refresh_from_db(fields=["status", "queue_failed_at"])
+    if not upload.is_working:
+        return "File received and checked."
+    return "File received." if upload.queue_failed_at else "File received: it is being checked."
+
+
 def upload_detail(request, pk: int):
     upload = upload_or_404(request.user, pk)
+    if request.GET.get("step") == "rollback":
+        return _rollback_question(request, upload)
     template = (
         "evaluation/_upload_status.html"
         if request.headers.get("HX-Request")
@@ -112,6 +149,18 @@ def _problems_caption(upload) -> str:
     return first + "Rows are numbered as your spreadsheet numbers them."
 
 
+def _rollback_question(request, upload):
+    """Before a rollback, what it would undo; the rollback itself is a POST from this page."""
+    if upload.status != UploadStatus.IMPORTED:
+        return redirect(upload.get_absolute_url())  # whose page says where it stands
+    context = {
+        "upload": upload,
+        "removal": removal.upload_rollback_removal(upload=upload),
+        "later": services.later_upload(upload),
+    }
+    return render(request, "evaluation/upload_rollback_confirm.html", context)
+
+
 def upload_errors(request, pk: int):
     upload = upload_or_404(request.user, pk)
     audit(
@@ -133,10 +182,12 @@ def _act(request, pk: int, action, done: str):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        if upload.queue_failed_at:
+        upload.refresh_from_db(fields=["status", "queue_failed_at"])
+        if upload.is_working and upload.queue_failed_at:
             messages.warning(request, "We couldn't reach the task queue: see below.")
-        else:
+        elif upload.is_working:
             messages.success(request, done)
+        # Otherwise it is done already (no broker: it ran in this request), as the page says.
     return redirect(upload.get_absolute_url())
 
 
@@ -156,11 +207,11 @@ def upload_queue_again(request, pk: int):
 
 
 def template_csv(request):
-    return csv_response("results-template.csv", TEMPLATE_HEADER, [_example_row()])
+    return csv_response("results-template.csv", TEMPLATE_HEADER, [_example_row(request.user)])
 
 
 def template_xlsx(request):
-    return xlsx_response("results-template.xlsx", TEMPLATE_HEADER, [_example_row()])
+    return xlsx_response("results-template.xlsx", TEMPLATE_HEADER, [_example_row(request.user)])
 
 
 def method(request):
@@ -206,28 +257,78 @@ def report_failures(request):
     return render(request, "evaluation/report_failures.html", context)
 
 
+@dataclass(frozen=True)
+class _Deletion:
+    """One kind of retention deletion: of what (`field`), chosen by `choice`, counted by
+    `count`, confirmed by `confirmation` and handed to a worker by `queue`."""
+
+    field: str
+    choice: type
+    confirmation: type
+    count: Callable
+    queue: Callable
+
+
+DELETIONS = (
+    _Deletion(
+        "school",
+        SchoolChoiceForm,
+        SchoolDataDeletionForm,
+        lambda school: removal.school_pupil_data_removal(school=school),
+        retention_services.school_pupil_data_delete_queue,
+    ),
+    _Deletion(
+        "programme",
+        ProgrammeChoiceForm,
+        ProgrammeDataDeletionForm,
+        lambda programme: removal.programme_pupil_data_removal(programme=programme),
+        retention_services.programme_pupil_data_delete_queue,
+    ),
+)
+
+
 def retention(request):
-    """Site admins delete pupil data whose retention period has ended."""
+    """Site admins delete pupil data whose retention period has ended: they choose a school
+    or a programme, are shown what its deletion would remove, and confirm."""
     require_site_admin(request.user)
-    school_form = SchoolDataDeletionForm(request.POST if "school" in request.POST else None)
-    programme_form = ProgrammeDataDeletionForm(
-        request.POST if "programme" in request.POST else None
-    )
-    if request.method == "POST":
-        if school_form.is_bound and school_form.is_valid():
-            school = school_form.cleaned_data["school"]
-            queued = retention_services.school_pupil_data_delete_queue(
-                actor=request.user, school=school
-            )
-            return _deletion_queued(request, school.name, queued.error is None)
-        if programme_form.is_bound and programme_form.is_valid():
-            programme = programme_form.cleaned_data["programme"]
-            queued = retention_services.programme_pupil_data_delete_queue(
-                actor=request.user, programme=programme
-            )
-            return _deletion_queued(request, programme.name, queued.error is None)
-    context = {"school_form": school_form, "programme_form": programme_form}
+    data = request.POST if request.method == "POST" else request.GET
+    deletion = next((d for d in DELETIONS if d.field in data), None)
+    if deletion is not None:
+        step = _deletion_confirm if request.method == "POST" else _deletion_question
+        response = step(request, deletion)
+        if response is not None:
+            return response
+    # Nothing chosen yet, or no such school or programme: the choice again, with its error.
+    context = {f"{d.field}_form": d.choice(data if d is deletion else None) for d in DELETIONS}
     return render(request, "evaluation/retention.html", context)
+
+
+def _deletion_question(request, deletion: _Deletion):
+    choice = deletion.choice(request.GET)
+    if not choice.is_valid():
+        return None
+    chosen = choice.cleaned_data[deletion.field]
+    form = deletion.confirmation(initial={deletion.field: chosen})
+    return _deletion_page(request, deletion, form, chosen)
+
+
+def _deletion_confirm(request, deletion: _Deletion):
+    form = deletion.confirmation(request.POST)
+    if form.is_valid():
+        chosen = form.cleaned_data[deletion.field]
+        queued = deletion.queue(actor=request.user, **{deletion.field: chosen})
+        return _deletion_queued(request, chosen.name, queued.error is None)
+    chosen = form.cleaned_data.get(deletion.field)
+    if chosen is None:
+        return None
+    messages.error(request, f"Nothing of {chosen.name} has been deleted: it was not confirmed.")
+    return _deletion_page(request, deletion, form, chosen)
+
+
+def _deletion_page(request, deletion: _Deletion, form, chosen):
+    removal_counts = deletion.count(chosen)
+    context = {"form": form, "chosen": chosen, "kind": deletion.field, "removal": removal_counts}
+    return render(request, "evaluation/retention_confirm.html", context)
 
 
 def _deletion_queued(request, name: str, queued: bool):

@@ -108,7 +108,7 @@ def coverage(*, programme, schools: QuerySet[School], year_groups: list[int]) ->
     """Schools by year group: how many visits covered each, and when the last was; with SLE
     days used against allocated. Two queries, whatever the number of schools."""
 
-    schools = list(schools.order_by("name"))
+    schools = list(schools.select_related("local_authority").order_by("name", "urn"))
     allocated = dict(
         programme.enrolments.filter(school__in=schools).values_list(
             "school_id", "sle_days_allocated"

@@ -5,7 +5,7 @@ from accounts.models import User
 from schools.models import School
 
 from .models import Event, EventKind, ParticipantRole, WorkGroup, WorkGroupType
-from .selectors import current_staff
+from .selectors import CPD_ROLES, current_staff
 
 
 class WorkGroupTypeForm(forms.ModelForm):
@@ -82,3 +82,29 @@ class EventForm(forms.ModelForm):
         ):
             self.add_error("parent_headcount", "Only parent workshops have a headcount.")
         return data
+
+
+class CpdCoverageFilterForm(forms.Form):
+    """Whom the CPD coverage page lists. Names repeat across boroughs, so each school is
+    offered with its URN."""
+
+    school = forms.ModelChoiceField(queryset=None, required=False, empty_label="All schools")
+    role = forms.ChoiceField(
+        choices=[("", "All roles"), *((role.value, role.label) for role in CPD_ROLES)],
+        required=False,
+    )
+    trained = forms.TypedChoiceField(
+        label="Core CPD",
+        choices=[("", "Trained or not"), ("no", "Not yet trained"), ("yes", "Trained")],
+        coerce={"yes": True, "no": False}.get,
+        empty_value=None,
+        required=False,
+    )
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = _programme_schools(programme)
+
+    def chosen(self) -> dict:
+        """The filters to apply: none while the form is empty or wrong (it shows why)."""
+        return self.cleaned_data if self.is_valid() else {}

@@ -86,6 +86,10 @@ class CpdCounts:
     staff_count: int
     trained_count: int
 
+    @property
+    def untrained_count(self) -> int:
+        return self.staff_count - self.trained_count
+
 
 @dataclass(frozen=True)
 class CpdCoverage(CpdCounts):
@@ -93,9 +97,9 @@ class CpdCoverage(CpdCounts):
     untrained: list[StaffMember]
 
 
-def _cpd_staff(programme, school=None):
-    """Current CPD staff of the programme's schools, each marked with whether they have been
-    at a launch or catch-up session."""
+def _cpd_staff(programme, school=None, role: str = ""):
+    """Current CPD staff of the programme's schools (or of one school, in one role), each
+    marked with whether they have been at a launch or catch-up session."""
     # Who has been, found once (IN, which PostgreSQL hashes) rather than looked up for each
     # member of staff (EXISTS, a scan of the programme's events for each).
     trained = Attendance.objects.filter(
@@ -104,6 +108,8 @@ def _cpd_staff(programme, school=None):
     staff = current_staff().filter(school__enrolments__programme=programme, role__in=CPD_ROLES)
     if school is not None:
         staff = staff.filter(school=school)
+    if role:
+        staff = staff.filter(role=role)
     return staff.annotate(
         had_core_cpd=ExpressionWrapper(Q(pk__in=trained), output_field=BooleanField())
     )
@@ -121,19 +127,82 @@ def cpd_counts(*, programme) -> CpdCounts:
 def cpd_coverage(*, programme, school=None) -> CpdCoverage:
     """Those staff who have not yet been at a launch or catch-up session: the people to book
     onto catch-up CPD."""
-    staff = _cpd_staff(programme, school)
-    launch = programme.events.filter(kind=EventKind.LAUNCH_TRAINING).aggregate(
-        first=Min("starts_at")
-    )["first"]
-    untrained = list(
-        staff.filter(had_core_cpd=False)
-        .select_related("school")
-        .order_by("school__name", "full_name")
-    )
-    staff_count = staff.count()
+    untrained = list(catch_up_cpd(programme=programme, school=school))
+    staff_count = _cpd_staff(programme, school).count()
     return CpdCoverage(
         staff_count=staff_count,
         trained_count=staff_count - len(untrained),
-        launch=timezone.localtime(launch).date() if launch else None,
+        launch=launch_date(programme=programme),
         untrained=untrained,
+    )
+
+
+def catch_up_cpd(*, programme, school=None, role: str = "") -> QuerySet[StaffMember]:
+    """Those who still need the core CPD (of one school and one role, if given), by school:
+    the list to book onto catch-up CPD."""
+    staff = _cpd_staff(programme, school, role).filter(had_core_cpd=False)
+    return staff.select_related("school").order_by("school__name", "full_name")
+
+
+def launch_date(*, programme) -> date | None:
+    """The day of the programme's first launch training: staff who started after it cannot
+    have been there."""
+    launch = programme.events.filter(kind=EventKind.LAUNCH_TRAINING).aggregate(
+        first=Min("starts_at")
+    )["first"]
+    return timezone.localtime(launch).date() if launch else None
+
+
+@dataclass(frozen=True)
+class SchoolCpd:
+    """One school's CPD staff as the coverage page lists them, the untrained first."""
+
+    school: School
+    counts: CpdCounts
+    staff: list[StaffMember]
+
+
+@dataclass(frozen=True)
+class CpdCoverageBySchool:
+    programme_counts: CpdCounts  # every school and role, whatever the filter
+    schools: list[SchoolCpd]  # the most staff still to train first
+
+
+def cpd_coverage_by_school(
+    *, programme, school=None, role: str = "", trained: bool | None = None
+) -> CpdCoverageBySchool:
+    """The programme's CPD staff school by school. The filters (a school, a role, trained or
+    not) choose whom to list; a school's counts are of its staff in the role chosen, trained
+    or not, so that a list of the untrained still says how many were trained. Two queries,
+    whatever the number of schools."""
+    tallies = list(
+        _cpd_staff(programme)
+        .order_by()
+        .values("school_id", "role")
+        .annotate(staff=Count("pk"), trained=Count("pk", filter=Q(had_core_cpd=True)))
+    )
+    in_role: dict[int, list[dict]] = {}
+    for tally in tallies:
+        if not role or tally["role"] == role:
+            in_role.setdefault(tally["school_id"], []).append(tally)
+    listed = _cpd_staff(programme, school, role)
+    if trained is not None:
+        listed = listed.filter(had_core_cpd=trained)
+    by_school: dict[int, list[StaffMember]] = {}
+    for person in listed.select_related("school__local_authority").order_by(
+        "had_core_cpd", "full_name", "pk"
+    ):
+        by_school.setdefault(person.school_id, []).append(person)
+    schools = [
+        SchoolCpd(school=staff[0].school, counts=_summed(in_role[school_id]), staff=staff)
+        for school_id, staff in by_school.items()
+    ]
+    schools.sort(key=lambda s: (-s.counts.untrained_count, s.school.name, s.school.urn))
+    return CpdCoverageBySchool(programme_counts=_summed(tallies), schools=schools)
+
+
+def _summed(tallies: list[dict]) -> CpdCounts:
+    return CpdCounts(
+        staff_count=sum(tally["staff"] for tally in tallies),
+        trained_count=sum(tally["trained"] for tally in tallies),
     )

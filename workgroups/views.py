@@ -12,6 +12,7 @@ from mathsprog.views import form_view
 from . import selectors, services
 from .filters import EventFilter, WorkGroupFilter
 from .forms import (
+    CpdCoverageFilterForm,
     EventForm,
     ParticipantForm,
     WorkGroupForm,
@@ -179,10 +180,19 @@ def event_detail(request, slug: str, pk: int):
 
 
 def cpd_coverage(request, slug: str):
+    """The programme's CPD staff by school, and the list of those still to train for download
+    (of the school and role chosen)."""
     programme = programme_led_or_404(request.user, slug)
-    coverage = selectors.cpd_coverage(programme=programme)
-    table = CatchUpCpdTable(coverage.untrained, launch=coverage.launch)
+    form = CpdCoverageFilterForm(request.GET or None, programme=programme)
+    chosen = form.chosen()
+    school, role = chosen.get("school"), chosen.get("role", "")
+    launch = selectors.launch_date(programme=programme)
+    catch_up = selectors.catch_up_cpd(programme=programme, school=school, role=role)
+    table = CatchUpCpdTable(catch_up, launch=launch)
     if download := table_download(request, table, name="catch-up-cpd", bookmarked=True):
         return download
-    context = {"programme": programme, "coverage": coverage, "table": table}
+    coverage = selectors.cpd_coverage_by_school(
+        programme=programme, school=school, role=role, trained=chosen.get("trained")
+    )
+    context = {"programme": programme, "filters": form, "coverage": coverage, "launch": launch}
     return render(request, "workgroups/cpd_coverage.html", context)

@@ -12,7 +12,7 @@ from programmes.models import InvitationKind
 from visits.selectors import enrolments_with_days_used, sle_days
 from workgroups.selectors import cpd_counts
 
-from .. import figures
+from .. import figures, selectors
 from ..tables import delivery, tables_download
 from ..tables.figures import programme_tables
 
@@ -53,6 +53,7 @@ def programme_dashboard(request, slug: str):
         "charts": charts,
         "cohort_figures": cohorts,
         "attention": attention,
+        "taking_part": selectors.schools_taking_part(programme=programme),
         "uploads": uploads_visible_to(request.user).filter(window__programme=programme)[:5],
         "cpd": cpd_counts(programme=programme),
     }

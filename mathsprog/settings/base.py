@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # With no broker, the tasks a request queues run after it, on a thread (TASKS_IN_BACKGROUND).
+    "mathsprog.queueing.TasksAfterResponse",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
@@ -236,6 +238,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="mathsprog <noreply@local
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# With no broker, tasks run on a thread of the web process, after the request that queued them
+# (see mathsprog.queueing), so that an upload's page answers at once and shows its progress.
+TASKS_IN_BACKGROUND = CELERY_TASK_ALWAYS_EAGER
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://localhost/"
 # Tasks write their outcome to the database; nobody reads Celery's own result store.

@@ -14,8 +14,8 @@ def test_it_reports_reach_kpis_and_money_to_the_funder(client, world):
     client.force_login(world.hub_lead)
     url = reverse("dashboards:funder_report", args=[world.programme.slug])
     page = " ".join(client.get(url).content.decode().split())
-    assert "1 schools in 1 local authorities" in page
-    assert "SLEs made 1 visits (0.50 of 4 SLE days allocated)" in page
+    assert "1 school in 1 local authority" in page
+    assert "SLEs made 1 visit (0.50 of 4 SLE days allocated)" in page
     assert "KS1 teachers trained" in page
     assert "65%" in page
     assert "£250.50" in page

@@ -256,7 +256,7 @@ def test_the_dashboard_shows_the_headlines_and_recomputes_on_demand(
     page = client.get(reverse("dashboards:programme", args=[imported.slug])).content.decode()
     assert "Calculated" in page
     assert "from 20 results" in page
-    assert '<td class="text-end">102.5</td>' in page
+    assert '<td class="text-end">102.50</td>' in page  # averages to two decimals
     assert "By cohort, at the latest assessment" in page
     assert '"label": "SEND gap"' in page  # the chart's data, with its table beside it
     with django_capture_on_commit_callbacks(execute=True):

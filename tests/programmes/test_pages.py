@@ -243,7 +243,7 @@ def test_it_warns_when_schools_have_had_more_sle_days_than_allocated(client, wor
         RecordOfVisitFactory(programme=world.programme, school=world.school_a)
     client.force_login(world.hub_lead)
     page = client.get(_url(world, "dashboards:programme")).content.decode()
-    assert "1 school(s)</a> have had more SLE days than allocated." in page
+    assert "1 school</a> has had more SLE days than allocated." in page
     page = client.get(_url(world, "dashboards:enrolments") + "?over_allocation=on").content.decode()
     assert "Over</span> 4.50 / 4<" in page
 
