@@ -19,7 +19,7 @@ from programmes.services import Allocation, schools_enrol
 from schools.london import LONDON_LOCAL_AUTHORITIES
 from schools.models import LocalAuthority, School, StaffMember, StaffRole
 
-from . import delivery, results, work_groups
+from . import delivery, reminders, results, work_groups
 from .delivery import ACADEMIC_YEAR
 
 DEMO_SLUG = "london-ks1-mastery"
@@ -144,6 +144,7 @@ def load_demo() -> None:
     delivery.load(rng, programme, authorities, users)
     teachers_trained = work_groups.load(rng, programme, users)
     delivery.load_kpis(programme, teachers_trained)
+    reminders.load(programme, users)
     results.load(rng, programme, _demo_upn)
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("schools/", include("schools.urls")),
     path("", include("visits.urls")),
     path("assessments/", include("evaluation.urls")),
+    path("e-mails/", include("reminders.urls")),
     # Last: its slug and URN patterns sit under /programmes/, /schools/, /visits/ (see its urls).
     path("", include("dashboards.urls")),
     path("healthz", healthz, name="healthz"),

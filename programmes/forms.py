@@ -23,7 +23,7 @@ class ProgrammeForm(forms.ModelForm):
         model = Programme
         fields = [
             "name", "slug", "funder", "funding_reference", "value", "start_date", "end_date",
-            "local_authorities", "aims",
+            "local_authorities", "aims", "visit_interval_days",
         ]  # fmt: skip
         widgets = {
             "start_date": DATE,

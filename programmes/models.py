@@ -2,6 +2,17 @@ from django.db import models
 from django.db.models import F, Q
 
 
+class VisitInterval(models.IntegerChoices):
+    """How often an SLE should visit each school, in days: a school not visited for longer is
+    overdue for a visit."""
+
+    FORTNIGHT = 14, "Every fortnight"
+    FOUR_WEEKS = 28, "Every four weeks"
+    SIX_WEEKS = 42, "Every six weeks"
+    HALF_TERM = 49, "Every half term (about seven weeks)"
+    TERM = 91, "Every term (about thirteen weeks)"
+
+
 class Programme(models.Model):
     """A funded maths-improvement programme, such as a Maths Hub project or a funder's grant."""
 
@@ -16,6 +27,13 @@ class Programme(models.Model):
         "schools.LocalAuthority", related_name="programmes", blank=True
     )
     aims = models.TextField(blank=True)
+    visit_interval_days = models.PositiveSmallIntegerField(
+        "how often schools are visited",
+        choices=VisitInterval.choices,
+        null=True,
+        blank=True,
+        help_text="A school not visited for longer is overdue for a visit; empty for no reminders.",
+    )
     # Goes up with every change to the programme's results; a report is of one version.
     data_version = models.PositiveIntegerField(default=0, editable=False)
 
@@ -32,6 +50,10 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def is_closed_on(self, day) -> bool:
+        """A programme past its end date sends no more reminders."""
+        return self.end_date < day
 
 
 class Cohort(models.Model):

@@ -27,7 +27,7 @@ from .models import (
 
 PROGRAMME_FIELDS = (
     "name", "slug", "funder", "funding_reference", "value", "start_date", "end_date", "aims",
-    "local_authorities",
+    "local_authorities", "visit_interval_days",
 )  # fmt: skip
 # A school's allocation and its cohort on its page; which school or programme in the data admin.
 ENROLMENT_FIELDS = ("programme", "cohort", "school", "sle_days_allocated", "funding_allocated")

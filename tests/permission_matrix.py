@@ -89,6 +89,8 @@ MATRIX = {
     "evaluation:upload_new": Rule(UPLOADERS),
     "evaluation:method": Rule(EVERYONE),
     "evaluation:planner": Rule(LEADS),
+    "reminders:preferences": Rule(EVERYONE),
+    "reminders:unsubscribe": Rule(PUBLIC, inside="unsubscribe"),
     "evaluation:template_csv": Rule(EVERYONE),
     "evaluation:template_xlsx": Rule(EVERYONE),
     "evaluation:retention": Rule(ADMIN),

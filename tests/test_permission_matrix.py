@@ -14,6 +14,7 @@ from django.utils.http import urlsafe_base64_encode
 from evaluation import services
 from evaluation.models import AssessmentWindow
 from programmes.models import AllocationBand, ComparisonSchool, EnrolmentInvitation, InvitationKind
+from reminders.models import Kind, Reminder
 from schools.models import SchoolRegisterImport
 from workgroups.models import WorkGroupType
 
@@ -102,6 +103,14 @@ def kwargs(world):
             programme=cohort.programme, cohort=cohort, school=school, kind=InvitationKind.ENROL
         )
         found[name] = {"pk": invitation.pk}
+    reminder = Reminder.objects.create(
+        kind=Kind.ACTION_DUE,
+        about="matrix",
+        email=world.head_a.email,
+        subject="An action",
+        link="/",
+    )
+    found["unsubscribe"] = {"token": reminder.token}
     return found
 
 

@@ -1,8 +1,10 @@
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from schools.models import School, StaffMember
 
@@ -134,12 +136,34 @@ class ActionStatus(models.TextChoices):
     DONE = "done", "Done"
 
 
+class ActionQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status=ActionStatus.DONE)
+
+    def overdue_on(self, day):
+        """Past their due date and not done, whatever RAG was last entered."""
+        return self.open().filter(due_date__lt=day)
+
+    def due_within(self, day, days: int):
+        """Not done, and due between `day` and `days` later (inclusive)."""
+        return self.open().filter(due_date__range=(day, day + timedelta(days=days)))
+
+
 class Action(models.Model):
     """One line of a school's action plan, often raised as a next step at a visit."""
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="actions")
     description = models.TextField()
     owner = models.CharField(max_length=150, blank=True)
+    # Who is e-mailed about it: this account, or when empty the school's maths lead.
+    owner_account = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions_owned",
+        verbose_name="owner's account",
+    )
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(
         max_length=5, choices=ActionStatus.choices, default=ActionStatus.GREEN
@@ -153,11 +177,32 @@ class Action(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ActionQuerySet.as_manager()
+
     class Meta:
         ordering = ["school", "due_date", "pk"]
 
     def __str__(self) -> str:
         return self.description[:80]
+
+    @property
+    def is_overdue(self) -> bool:
+        """The calendar overrules the RAG last entered: green in December for an action due in
+        October is overdue."""
+        return (
+            self.status != ActionStatus.DONE
+            and self.due_date is not None
+            and self.due_date < timezone.localdate()
+        )
+
+    @property
+    def status_label(self) -> str:
+        return "Overdue" if self.is_overdue else self.get_status_display()
+
+    @property
+    def status_colour(self) -> str:
+        """The badge's colour: an overdue action is shown red."""
+        return ActionStatus.RED if self.is_overdue else self.status
 
 
 class Progress(models.TextChoices):

@@ -1,11 +1,25 @@
 """Reads of records of visit, action plans and coverage, and the SLE days visits used."""
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
+from accounts.models import Role, RoleAssignment
 from programmes.models import Cohort, Enrolment, Programme
 from programmes.selectors import enrolments
 from schools.models import LocalAuthority, School
@@ -84,7 +98,7 @@ def action_plan(*, school: School):
 
     actions = list(
         Action.objects.filter(school=school)
-        .select_related("raised_at_visit__sle")
+        .select_related("raised_at_visit__sle", "owner_account")
         .prefetch_related("updates__visit")
         .order_by("due_date", "pk")
     )
@@ -143,3 +157,77 @@ def visit_year_groups(*, programme, schools) -> set[int]:
     ).values_list("year_groups", flat=True):
         years.update(covered)
     return years
+
+
+# Before a visit falls due, the SLE is told this many days ahead.
+VISIT_DUE_NOTICE = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class NextVisit:
+    """When a school in a programme should next be visited: one visit interval after its last
+    visit in the programme (or after its cohort started, before the first)."""
+
+    enrolment: Enrolment
+    last_visit: date | None
+    due_on: date
+    today: date
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_on < self.today
+
+    @property
+    def due_soon(self) -> bool:
+        return not self.overdue and self.due_on - VISIT_DUE_NOTICE <= self.today
+
+
+def next_visits(*, enrolments: QuerySet[Enrolment], today: date | None = None) -> list[NextVisit]:
+    """The next visit of each enrolment whose programme sets a visit interval and is still
+    running, overdue first, then soonest due. One query, however many schools."""
+    today = today or timezone.localdate()
+    last = RecordOfVisit.objects.filter(
+        programme=OuterRef("programme"), school=OuterRef("school"), visit_date__lte=today
+    ).values("school")
+    rows = (
+        enrolments.filter(
+            programme__visit_interval_days__isnull=False, programme__end_date__gte=today
+        )
+        .select_related("school", "programme", "cohort")
+        .annotate(last_visit=Subquery(last.annotate(last=Max("visit_date")).values("last")))
+    )
+    found = []
+    for enrolment in rows:
+        since = enrolment.last_visit or max(
+            enrolment.cohort.start_date, enrolment.programme.start_date
+        )
+        interval = timedelta(days=enrolment.programme.visit_interval_days)
+        found.append(NextVisit(enrolment, enrolment.last_visit, since + interval, today))
+    return sorted(found, key=lambda n: (n.due_on, n.enrolment.school.name))
+
+
+def next_visits_of_sle(*, sle, today: date | None = None) -> list[NextVisit]:
+    """The schools an SLE supports, with when each is next due a visit."""
+    assigned = RoleAssignment.objects.filter(
+        user=sle, role=Role.SLE, programme=OuterRef("programme"), school=OuterRef("school")
+    )
+    return next_visits(enrolments=Enrolment.objects.filter(Exists(assigned)), today=today)
+
+
+def schools_overdue_for_visit(*, programmes, today: date | None = None) -> list[NextVisit]:
+    overdue = next_visits(
+        enrolments=Enrolment.objects.filter(programme__in=programmes), today=today
+    )
+    return [n for n in overdue if n.overdue]
+
+
+def schools_over_allocation_count(*, programmes) -> dict[int, int]:
+    """How many schools of each programme have used more SLE days than allocated. One query."""
+    rows = (
+        Enrolment.objects.filter(programme__in=programmes)
+        .annotate(sle_days_used=_days_used_subquery())
+        .filter(sle_days_used__gt=F("sle_days_allocated"))
+        .values("programme")
+        .annotate(schools=Count("pk"))
+    )
+    return {row["programme"]: row["schools"] for row in rows}

@@ -30,7 +30,7 @@ from .photos import PHOTO_QUEUE_DOWN, photo_opened, visit_photo_fail
 # An action raised at a visit is due, unless the school changes it, by the next half term.
 NEXT_STEP_DUE_AFTER = timedelta(weeks=6)
 # What a school's action plan page edits (the visit that raised an action stays as it was).
-ACTION_FIELDS = ("description", "owner", "due_date", "status")
+ACTION_FIELDS = ("description", "owner", "owner_account", "due_date", "status")
 RISK_FIELDS = ("description", "mitigation", "is_open")
 
 

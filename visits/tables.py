@@ -57,7 +57,7 @@ class _PlanTable(PortalTable):
 
 class ActionTable(_PlanTable):
     description = tables.Column(verbose_name="Action")
-    owner = tables.Column()
+    owner = tables.Column(empty_values=())
     due_date = DateColumn(verbose_name="Due", format="j M Y")
     status = tables.Column()
     raised_at_visit = tables.Column(verbose_name="Raised at")
@@ -72,8 +72,17 @@ class ActionTable(_PlanTable):
 
     def render_status(self, record):
         return format_html(
-            '<span class="status status-{}">{}</span>', record.status, record.get_status_display()
+            '<span class="status status-{}">{}</span>', record.status_colour, record.status_label
         )
+
+    def value_status(self, record):
+        return record.status_label
+
+    def render_owner(self, record):
+        account = record.owner_account
+        return record.owner or (account.full_name or account.email if account else "–")
+
+    value_owner = render_owner
 
     def render_raised_at_visit(self, value):
         url = reverse("visits:detail", args=[value.pk])

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "evaluation",
     "dashboards",
     "visits",
+    "reminders",
     "demo",
 ]
 
@@ -231,8 +232,22 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # EMAIL_URL (smtp://user:password@host:587/?tls=True) sets EMAIL_BACKEND, EMAIL_HOST and the rest.
+# With neither, e-mails are written to the console (as `make run` shows them).
 globals().update(env.email("EMAIL_URL", default="consolemail://"))
+if env("EMAIL_HOST", default=""):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env("EMAIL_HOST")
+    EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+    EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+# Only for a test that reads what a real worker sent: the filebased backend writes here.
+if env("EMAIL_FILE_PATH", default=""):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = env("EMAIL_FILE_PATH")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="mathsprog <noreply@localhost>")
+# E-mails link to pages at this address.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # Celery. With no broker configured, tasks run in-process so the portal works with no servers.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
@@ -279,6 +294,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 # `celery -A mathsprog beat` sends these; workers also sweep uploads as they start.
 CELERY_BEAT_SCHEDULE = {
+    # Every reminder, overdue alert and weekly digest: the ledger sends each once, however
+    # often this runs, and a run after a worker was down catches up.
+    "send-due-reminders": {
+        "task": "reminders.tasks.send_due_reminders",
+        "schedule": env.float("REMINDER_SWEEP_SECONDS", default=15 * 60),
+    },
     "expire-uploads": {"task": "evaluation.tasks.expire_uploads", "schedule": 60 * 60},
     "requeue-stalled-uploads": {
         "task": "evaluation.tasks.requeue_stalled_uploads",

@@ -13,6 +13,7 @@ from demo.delivery import DEMO_TODAY
 from evaluation.models import AssessmentUpload, Pupil, PupilYear, Result
 from evaluation.pseudonym import upn_hash
 from programmes.models import Cohort, Enrolment, Programme
+from reminders.models import EmailPreference
 from schools.models import LocalAuthority, School, StaffMember, StaffRole
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +92,7 @@ def test_it_stores_pupils_only_as_keyed_hashes_of_valid_upns():
 def test_it_is_deterministic():
     loader.load_demo()
     first = _fingerprint()
-    for model in [Programme, RoleAssignment, User, PupilYear, Pupil, School]:
+    for model in [Programme, RoleAssignment, User, PupilYear, Pupil, School, EmailPreference]:
         model.objects.all().delete()
     loader.load_demo()
     assert _fingerprint() == first

@@ -137,7 +137,12 @@ def visit_list(request):
     if download:
         return download
     schools = schools_assigned_to_sle(request.user).order_by("name")
-    return render(request, "visits/visit_list.html", {"table": table, "schools": schools})
+    context = {
+        "table": table,
+        "schools": schools,
+        "next_visits": selectors.next_visits_of_sle(sle=request.user),
+    }
+    return render(request, "visits/visit_list.html", context)
 
 
 @never_cache
