@@ -1,5 +1,5 @@
 """Reads that gather several apps' data for one page: a school's programmes, the governor
-and funder reports, and an SLE's home."""
+and funder reports, an SLE's home, and what is overdue at the top of a dashboard."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,7 +11,7 @@ from programmes.models import Enrolment, Programme
 from programmes.selectors import budget, local_authorities_with_school_counts
 from schools.models import School
 from visits.models import Action, ActionStatus, RecordOfVisit
-from visits.selectors import sle_days
+from visits.selectors import NextVisit, sle_days
 from workgroups.models import Attendance
 from workgroups.selectors import cpd_counts
 
@@ -81,9 +81,12 @@ def governor_report(*, school: School, start, end, programmes: QuerySet) -> Gove
         .select_related("raised_at_visit")
         .order_by("raised_at_visit__visit_date", "pk")
     )
-    open_counts = {label: 0 for value, label in ActionStatus.choices if value != ActionStatus.DONE}
-    for status in school.actions.exclude(status=ActionStatus.DONE).values_list("status", flat=True):
-        open_counts[ActionStatus(status).label] += 1
+    # An action past its due date counts as overdue, not by the RAG it was last given.
+    open_counts = {"Overdue": 0} | {
+        label: 0 for value, label in ActionStatus.choices if value != ActionStatus.DONE
+    }
+    for action in Action.objects.filter(school=school).open().only("status", "due_date"):
+        open_counts[action.status_label] += 1
     events: dict = {}
     attended = Attendance.objects.filter(
         staff_member__school=school,
@@ -108,8 +111,9 @@ def governor_report(*, school: School, start, end, programmes: QuerySet) -> Gove
 
 
 def sle_home(*, user, school_ids) -> dict:
-    """What an SLE follows: their latest visits, the open actions of their schools (soonest
-    due first), and the SLE days they have used against their schools' allocations."""
+    """What an SLE follows: their latest visits, the open actions of their schools not yet
+    overdue (soonest due first; the overdue ones head the page, from `overdue`), and the SLE
+    days they have used against their schools' allocations."""
     mine = RecordOfVisit.objects.filter(sle=user)
     today = timezone.localdate()
     allocated = (
@@ -129,11 +133,44 @@ def sle_home(*, user, school_ids) -> dict:
             mine.filter(visit_date__lte=today).select_related("school").order_by("-visit_date")[:10]
         ),
         "actions": list(
-            Action.objects.filter(school__in=school_ids)
-            .exclude(status=ActionStatus.DONE)
+            Action.objects.open()
+            .filter(school__in=school_ids)
+            .exclude(due_date__lt=today)
             .select_related("school")
             .order_by("due_date", "pk")[:15]
         ),
         "days_used": sum(mine.values_list("days", flat=True), Decimal(0)),
         "days_allocated": sum(allocated, Decimal(0)),
     }
+
+
+def overdue_action_count(*, school: School) -> int:
+    return Action.objects.overdue_on(timezone.localdate()).filter(school=school).count()
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """What a dashboard lists first: the first of the schools overdue for a visit (most
+    overdue first) and of the actions past their due date and not done, with how many of
+    each there are."""
+
+    visits: list[NextVisit]
+    visit_count: int
+    actions: list[Action]
+    action_count: int
+
+    def __bool__(self) -> bool:
+        return bool(self.visit_count or self.action_count)
+
+
+def overdue(*, visits_due: list[NextVisit], schools, shown: int) -> Overdue:
+    """What is overdue at `schools` (a queryset of their ids): of `visits_due`, those overdue;
+    and the actions past due. The first `shown` of each, with their counts. Two queries."""
+    visits = [due for due in visits_due if due.overdue]
+    actions = Action.objects.overdue_on(timezone.localdate()).filter(school__in=schools)
+    return Overdue(
+        visits=visits[:shown],
+        visit_count=len(visits),
+        actions=list(actions.select_related("school").order_by("due_date", "pk")[:shown]),
+        action_count=actions.count(),
+    )

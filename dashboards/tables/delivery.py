@@ -140,22 +140,26 @@ class MySchoolsTable(PortalTable):
 
 class CoverageTable(PortalTable):
     """Visits by school and year group: a year group's visits and the last visit's date
-    (columns the page's year groups give), then the school's SLE days."""
+    (columns the page's year groups give), then the school's SLE days and next visit."""
 
     school = Column("School")
 
 
-def coverage_table(rows: list, year_groups: list[str]) -> CoverageTable:
+def coverage_table(rows: list[tuple], year_groups: list[str]) -> CoverageTable:
+    """`rows`: (coverage row, the school's next visit or None), as the page shows them."""
     columns = []
     for n, year in enumerate(year_groups):
         columns += [(f"visits_{n}", Column(f"{year}: visits")),
                     (f"last_{n}", DateColumn(verbose_name=f"{year}: last visit"))]  # fmt: skip
     columns += [("days_used", Column("SLE days used")),
-                ("days_allocated", Column("SLE days allocated"))]  # fmt: skip
+                ("days_allocated", Column("SLE days allocated")),
+                ("due_on", DateColumn(verbose_name="Next visit due")),
+                ("overdue", Column("Overdue for a visit"))]  # fmt: skip
     records = []
-    for row in rows:
+    for row, due in rows:
         record = {"school": row.school.name, "days_used": row.days_used,
-                  "days_allocated": row.days_allocated}  # fmt: skip
+                  "days_allocated": row.days_allocated, "due_on": due and due.due_on,
+                  "overdue": ("Yes" if due.overdue else "No") if due else None}  # fmt: skip
         for n, (count, last) in enumerate(row.cells):
             record |= {f"visits_{n}": count, f"last_{n}": last}
         records.append(record)
@@ -176,7 +180,7 @@ class ReportActionTable(PortalTable):
     description = Column("Action")
     owner = Column("Owner")
     due_date = DateColumn(verbose_name="Due")
-    status = Column("Status", accessor="get_status_display")
+    status = Column("Status", accessor="status_label")  # "Overdue" past its due date
 
 
 class ReportTrainingTable(PortalTable):

@@ -7,17 +7,22 @@ from schools.models import School
 from schools.year_groups import YEAR_GROUP_LABELS
 from visits.selectors import coverage
 
-from ..coverage import coverage_year_groups
+from ..coverage import coverage_year_groups, overdue_first
 from ..tables import tables_download
 from ..tables.delivery import coverage_table
 
 
 def _coverage_page(request, programme, schools):
     year_groups = coverage_year_groups(programme=programme, schools=schools)
-    rows = coverage(programme=programme, schools=schools, year_groups=year_groups)
+    rows = overdue_first(
+        programme=programme,
+        schools=schools,
+        rows=coverage(programme=programme, schools=schools, year_groups=year_groups),
+    )
     context = {
         "programme": programme,
         "rows": rows,
+        "overdue_count": sum(1 for _row, due in rows if due and due.overdue),
         "year_groups": [YEAR_GROUP_LABELS[n] for n in year_groups],
     }
     # Visits, not pupils' results: its downloads are not recorded in the audit log.

@@ -9,12 +9,15 @@ from evaluation.selectors import report_status
 from programmes import selectors as programme_selectors
 from programmes.forms import EnrolmentFilterForm
 from programmes.models import InvitationKind
-from visits.selectors import enrolments_with_days_used, sle_days
+from visits.selectors import enrolments_with_days_used, schools_overdue_for_visit, sle_days
 from workgroups.selectors import cpd_counts
 
 from .. import figures, selectors
 from ..tables import delivery, tables_download
 from ..tables.figures import programme_tables
+
+# The first few overdue visits and actions the dashboard lists; the counts give the rest.
+OVERDUE_SHOWN = 5
 
 
 def programme_dashboard(request, slug: str):
@@ -56,6 +59,11 @@ def programme_dashboard(request, slug: str):
         "taking_part": selectors.schools_taking_part(programme=programme),
         "uploads": uploads_visible_to(request.user).filter(window__programme=programme)[:5],
         "cpd": cpd_counts(programme=programme),
+        "overdue": selectors.overdue(
+            visits_due=schools_overdue_for_visit(programmes=[programme]),
+            schools=programme.enrolments.values("school"),
+            shown=OVERDUE_SHOWN,
+        ),
     }
     return render(request, "dashboards/programme.html", context)
 

@@ -12,6 +12,7 @@ from accounts.access import (
     schools_assigned_to_sle,
 )
 from schools.selectors import schools_with_local_authority, staff_of
+from visits.selectors import next_visits_of_sle
 from workgroups.selectors import cpd_coverage
 
 from .. import figures, selectors
@@ -21,16 +22,21 @@ from ..tables.figures import school_tables
 
 
 def my_schools(request):
-    """An SLE's home: the schools they are assigned to support."""
+    """An SLE's home: what is overdue at their schools first, then the schools they are
+    assigned to support."""
     assigned = schools_assigned_to_sle(request.user)
     programmes = programmes_worked_on_as_sle(request.user)
     schools = list(schools_with_local_authority(assigned))
     if download := tables_download(request, {"my-schools": MySchoolsTable(schools)}):
         return download
+    school_ids = assigned.values("pk")
     context = {
         "schools": schools,
         "programmes": programmes,
-        **selectors.sle_home(user=request.user, school_ids=assigned.values("pk")),
+        "overdue": selectors.overdue(
+            visits_due=next_visits_of_sle(sle=request.user), schools=school_ids, shown=15
+        ),
+        **selectors.sle_home(user=request.user, school_ids=school_ids),
     }
     return render(request, "dashboards/my_schools.html", context)
 
@@ -60,6 +66,7 @@ def school_dashboard(request, urn: int):
         "can_edit_school": is_site_admin(request.user),
         "evaluation": evaluation,
         "invitations_awaiting": invitations_awaiting(request.user, school).count(),
+        "overdue_actions": selectors.overdue_action_count(school=school),
         "charts": True,
     }
     return render(request, "dashboards/school.html", context)
