@@ -4,7 +4,7 @@ effect size against the comparison schools; and the pupils lost between the two.
 
 import numpy as np
 
-from . import definitions, intervals
+from . import definitions, intervals, transitions
 from .definitions import EFFECT_GROUPS, GAPS, GROUPS
 from .present import Presenter, counts_at, figures, intervals_at
 from .rows import Matched, WindowRows
@@ -30,6 +30,8 @@ def progress(earlier: WindowRows, later: WindowRows, memberships: list[Membershi
             "n": counts_at(m["gain"].n, shown),
             "assessed": counts_at(m["assessed"].n, shown),
             "gain": {g: figures(m["gain"].mean(g)[shown], 2) for g in GROUPS},
+            "transitions": {g: m["gain"].totals[g][3:][:, shown].astype(int).T.tolist()
+                            for g in transitions.TRANSITION_GROUPS},
             "changes": {name: _gap_changes(m, shown, name, ahead, behind)
                         for name, (ahead, behind) in GAPS.items()},
         }  # fmt: skip
@@ -54,8 +56,11 @@ def _measurer(matched: Matched):
     index = np.arange(len(before))
     schools, at, cells, cell_count = school_cells(rows, index)
     splits = rows.splits(index)
-    by_school = {
-        "gain": Sums.of_rows(cells, cell_count, splits, after - before),
+    bands = transitions.cell_flags(
+        (rows.at_expected(), rows.at_higher()), (matched.after_expected, matched.after_higher)
+    )
+    by_school = {  # the gains' sums carry each pupil's transition cell as its flags
+        "gain": Sums.of_rows(cells, cell_count, splits, after - before, bands),
         "before": Sums.of_rows(cells, cell_count, splits, before, (rows.at_expected(),)),
         "after": Sums.of_rows(cells, cell_count, splits, after, (matched.after_expected,)),
     }
@@ -99,6 +104,9 @@ def _entry(present: Presenter, columns: dict, j: int) -> dict:
         "gap_change": present.gaps(columns["changes"], j, counts, hidden),
         "effect_size": None,
         "attrition": present.attrition(assessed, counts, hidden),
+        "transitions": transitions.matrices(
+            {g: cells[j] for g, cells in columns["transitions"].items()}, hidden, present.threshold
+        ),
     }
 
 

@@ -83,12 +83,13 @@ class Matched:
     """The pupils with a score at both of two windows, aligned: element i of every array is
     one pupil. `earlier` holds their rows of the earlier window (school, year group and
     groups as they were then), in order of earlier score; `after` and `after_expected` their
-    later score and whether it reaches the later window's expected standard. Nothing of the
-    later window is left to be indexed by earlier rows."""
+    later score and whether it reaches the later window's expected and higher standards.
+    Nothing of the later window is left to be indexed by earlier rows."""
 
     earlier: WindowRows
     after: np.ndarray
     after_expected: np.ndarray
+    after_higher: np.ndarray
     # For attrition: the whole earlier window, and which of its rows have a score, matched
     # or not (indices of that window's own arrays).
     window_before: WindowRows
@@ -108,6 +109,7 @@ class Matched:
             earlier=earlier.take(earlier_rows),
             after=later.score[later_rows],
             after_expected=later.at_expected()[later_rows],
+            after_higher=later.at_higher()[later_rows],
             window_before=earlier,
             assessed_before=first,
         )

@@ -147,3 +147,40 @@ def with_intervals(values: list, intervals: list | None) -> list[tuple]:
     chart's series beside its 95% interval ([low, high], or None where it has none)."""
     intervals = list(intervals or [])
     return [(v, intervals[i] if i < len(intervals) else None) for i, v in enumerate(values)]
+
+
+BAND_NAMES = {"below": "Below expected", "expected": "Expected", "higher": "Higher"}
+TRANSITION_GROUP_NAMES = {
+    "all": "All pupils",
+    "disadvantaged": "Disadvantaged",
+    "other": "Other pupils",
+    "send": "SEND",
+    "non_send": "Non-SEND",
+}
+
+
+@register.filter
+def transition_rows(transitions: dict | None) -> list[dict]:
+    """{% for group in entry.transitions|transition_rows %}: each group's matrix as rows of
+    cells (count, % of its row, shading level 0 to 4). A row with a withheld cell has no
+    percentages, since its total is not known; a withheld group has no rows."""
+    groups = []
+    for key, name in TRANSITION_GROUP_NAMES.items():
+        matrix = (transitions or {}).get(key)
+        if not matrix:
+            continue
+        if matrix.get("suppressed"):
+            groups.append({"name": name, "suppressed": True, "rows": []})
+            continue
+        rows = []
+        for earlier, label in BAND_NAMES.items():
+            counts = [matrix[earlier][later] for later in BAND_NAMES]
+            total = None if None in counts else sum(counts)
+            cells = [
+                (c, round(100 * c / total, 1) if total else None,
+                 min(4, int(4 * c / total + 0.5)) if total else 0)
+                for c in counts
+            ]  # fmt: skip
+            rows.append({"band": label, "cells": cells, "total": total})
+        groups.append({"name": name, "suppressed": False, "rows": rows})
+    return groups

@@ -237,6 +237,7 @@ def test_it_prints_the_report_as_documented(imported):
         "gap_change",
         "effect_size",
         "attrition",
+        "transitions",
     }
     assert progress["attrition"]["all"] == {"lost": 0, "of": progress["n_matched"]}
     # Issue 18's figures, as the README's contract gives them.

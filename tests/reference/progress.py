@@ -12,6 +12,7 @@ from .groups import EFFECT_GROUPS, GAPS, GROUPS, gap_index, gap_state, split, wi
 from .intervals import Z, clustering, interval, welch
 from .model import Programme, Row, Scope, Window, in_key, keys
 from .rounding import derived, rounded
+from .transitions import transitions
 
 GAP_FIGURES = ("mean_points", "pct_expected_points", "gap_index", "mean_points_ci")
 
@@ -182,6 +183,7 @@ def progress_entry(programme, scope, year_group, earlier, later, all_matches) ->
         },
         "effect_size": effect_size(programme, scope, year_group, matches, all_matches, hidden),
         "attrition": attrition(scope, year_group, earlier, later, hidden, programme.threshold),
+        "transitions": transitions(matches, hidden, programme.threshold, earlier, later),
     }
 
 
