@@ -143,6 +143,9 @@ class CoverageTable(PortalTable):
     (columns the page's year groups give), then the school's SLE days and next visit."""
 
     school = Column("School")
+    # Schools of one name (there are several Ashburtons in London) are told apart by these.
+    urn = Column("URN")
+    local_authority = Column("Local authority")
 
 
 def coverage_table(rows: list[tuple], year_groups: list[str]) -> CoverageTable:
@@ -157,7 +160,10 @@ def coverage_table(rows: list[tuple], year_groups: list[str]) -> CoverageTable:
                 ("overdue", Column("Overdue for a visit"))]  # fmt: skip
     records = []
     for row, due in rows:
-        record = {"school": row.school.name, "days_used": row.days_used,
+        authority = row.school.local_authority
+        record = {"school": row.school.name, "urn": row.school.urn,
+                  "local_authority": authority.name if authority else None,
+                  "days_used": row.days_used,
                   "days_allocated": row.days_allocated, "due_on": due and due.due_on,
                   "overdue": ("Yes" if due.overdue else "No") if due else None}  # fmt: skip
         for n, (count, last) in enumerate(row.cells):

@@ -166,6 +166,12 @@ def test_the_coverage_page_lists_schools_overdue_for_a_visit_first(client, late)
     assert by_school[late.school_a.name]["Next visit due"] == datetime.datetime(2026, 2, 16)
     assert by_school[late.school_a.name]["Overdue for a visit"] == "Yes"
     assert by_school[on_time.name]["Overdue for a visit"] == "No"
+    # Schools of one name are told apart in the download too.
+    school_a = by_school[late.school_a.name]
+    assert (school_a["URN"], school_a["Local authority"]) == (
+        late.school_a.urn,
+        late.school_a.local_authority.name,
+    )
 
 
 def test_the_school_dashboard_says_how_many_actions_are_overdue(client, late):
