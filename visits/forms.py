@@ -2,107 +2,146 @@ from django import forms
 
 from programmes.models import FocusArea, Programme
 from schools.models import School
-from schools.year_groups import YEAR_GROUP_LABELS, year_groups_for
+from schools.year_groups import YEAR_GROUP_LABELS
 from workgroups.selectors import current_staff
 
 from .models import Action, Progress, Risk, VisitKind, VisitLength
 from .photos import photo_opened
+from .selectors import programme_year_groups
+
+
+def _toggles(**kwargs) -> forms.Field:
+    """Several choices as a row of 44 px toggle buttons (Bootstrap's btn-check)."""
+    return forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "btn-check"}),
+        **kwargs,
+    )
 
 
 class VisitForm(forms.Form):
-    """A record of visit. Open actions get a progress choice and comment each (fields
-    action_<id>_progress and action_<id>_comment)."""
+    """A record of visit, asked in the order an SLE thinks of it: the visit's basics, what was
+    seen, how last visit's actions went, then next steps. Open actions get a progress choice
+    and comment each (fields action_<id>_progress and action_<id>_comment); actions of one
+    description, raised at several visits, are asked about once."""
 
     client_id = forms.UUIDField(widget=forms.HiddenInput)
     programme = forms.ModelChoiceField(queryset=None, empty_label=None)
+    # Rendered as ISO: a date input shows nothing for 01/12/2026.
     visit_date = forms.DateField(
-        label="Date of visit", widget=forms.DateInput(attrs={"type": "date"})
+        label="Date of visit",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     kind = forms.ChoiceField(label="Kind of visit", choices=VisitKind.choices)
     length = forms.ChoiceField(
-        choices=VisitLength.choices, widget=forms.RadioSelect, initial=VisitLength.HALF_DAY
+        choices=VisitLength.choices,
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+        initial=VisitLength.HALF_DAY,
     )
     hours = forms.DecimalField(
         required=False,
         min_value=0.5,
         max_value=12,
         decimal_places=1,
-        help_text="Only for a visit logged in hours.",
+        widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
     )
+    staff_worked_with = _toggles(label="Who you worked with")
     year_groups = forms.TypedMultipleChoiceField(
-        coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label="Year groups covered"
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "btn-check"}),
+        label="Year groups covered",
     )
-    staff_worked_with = forms.ModelMultipleChoiceField(
-        queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    focus_areas = _toggles()
+    activities = forms.CharField(
+        label="What you did", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    focus_areas = forms.ModelMultipleChoiceField(
-        queryset=None, required=False, widget=forms.CheckboxSelectMultiple
-    )
-    activities = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     strengths = forms.CharField(
-        label="Strengths seen", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="Strengths seen", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     next_steps = forms.CharField(
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(
+            attrs={"rows": 3, "class": "form-control", "aria-describedby": "next-steps-help"}
+        ),
         help_text="One a line: each becomes an action on the school's plan.",
     )
 
     def __init__(self, *args, school: School, programmes, open_actions, **kwargs):
         super().__init__(*args, **kwargs)
         self.school = school
-        self.open_actions = list(open_actions)
+        self.action_groups = _once_each(open_actions)
         self.fields["programme"].queryset = Programme.objects.filter(
             pk__in=[p.pk for p in programmes]
         )
+        if len(programmes) == 1:
+            self.fields["programme"].widget = forms.HiddenInput()
         self.fields["year_groups"].choices = [
-            (n, YEAR_GROUP_LABELS[n]) for n in year_groups_for(school)
+            (n, YEAR_GROUP_LABELS[n])
+            for n in programme_year_groups(programmes=programmes, school=school)
         ]
         self.fields["staff_worked_with"].queryset = (
             current_staff().filter(school=school).order_by("full_name")
         )
         self.fields["focus_areas"].queryset = FocusArea.objects.filter(programme__in=programmes)
-        for action in self.open_actions:
+        for action, _ in self.action_groups:
             self.fields[f"action_{action.pk}_progress"] = forms.ChoiceField(
                 label="Progress since the last visit",
                 choices=Progress.choices,
                 required=False,
-                widget=forms.RadioSelect,
+                widget=forms.RadioSelect(attrs={"class": "btn-check"}),
             )
             self.fields[f"action_{action.pk}_comment"] = forms.CharField(
-                label="Comment", required=False
+                label="Comment",
+                required=False,
+                widget=forms.TextInput(attrs={"class": "form-control"}),
             )
 
     def clean(self):
         data = super().clean()
         if data.get("length") == VisitLength.HOURS and not data.get("hours"):
             self.add_error("hours", "Give the number of hours.")
+        if data.get("length") != VisitLength.HOURS:
+            data["hours"] = None  # typed, then the length changed: a day is a day
         programme = data.get("programme")
         areas = data.get("focus_areas") or []
         if programme and any(area.programme_id != programme.pk for area in areas):
             self.add_error("focus_areas", "Choose focus areas of the programme this visit is for.")
         return data
 
+    def toggle_fields(self):
+        return [self["staff_worked_with"], self["year_groups"], self["focus_areas"]]
+
+    @property
+    def hours_asked(self) -> bool:
+        return self["length"].value() == VisitLength.HOURS
+
     def action_fields(self):
         """(action, progress field, comment field) for each open action, for the template."""
         return [
             (action, self[f"action_{action.pk}_progress"], self[f"action_{action.pk}_comment"])
-            for action in self.open_actions
+            for action, _ in self.action_groups
         ]
 
-    def visit_fields(self):
-        return [field for field in self.visible_fields() if not field.name.startswith("action_")]
-
     def action_updates(self) -> dict:
+        """Progress on each open action; one answer covers every action of its description."""
         updates = {}
-        for action in self.open_actions:
+        for action, same in self.action_groups:
             progress = self.cleaned_data.get(f"action_{action.pk}_progress")
             if progress:
-                updates[action.pk] = (
-                    progress,
-                    self.cleaned_data.get(f"action_{action.pk}_comment", ""),
-                )
+                comment = self.cleaned_data.get(f"action_{action.pk}_comment", "")
+                updates |= {each.pk: (progress, comment) for each in same}
         return updates
+
+
+def _once_each(open_actions) -> list[tuple[Action, list[Action]]]:
+    """Open actions by description, in the order they fall due: the next step raised again at
+    later visits is one thing to ask about, not three."""
+    groups: dict[str, list[Action]] = {}
+    for action in open_actions:
+        groups.setdefault(" ".join(action.description.split()).casefold(), []).append(action)
+    return [(same[0], same) for same in groups.values()]
 
 
 class ActionForm(forms.ModelForm):

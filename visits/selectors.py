@@ -22,7 +22,8 @@ from django.utils import timezone
 from accounts.models import Role, RoleAssignment
 from programmes.models import Cohort, Enrolment, Programme
 from programmes.selectors import enrolments
-from schools.models import LocalAuthority, School
+from schools.models import LocalAuthority, School, StaffMember
+from schools.year_groups import year_groups_for
 
 from .models import Action, ActionStatus, RecordOfVisit
 
@@ -231,3 +232,19 @@ def schools_over_allocation_count(*, programmes) -> dict[int, int]:
         .annotate(schools=Count("pk"))
     )
     return {row["programme"]: row["schools"] for row in rows}
+
+
+def programme_year_groups(*, programmes, school: School) -> list[int]:
+    """The year groups a visit for these programmes may cover at this school: those their
+    work groups' class teachers teach and their visits have covered (a KS1 programme offers
+    Reception to Year 2), within the school's phase; failing both, the whole phase."""
+    phase = year_groups_for(school)
+    taught = StaffMember.objects.filter(
+        work_groups__work_group__programme__in=programmes, year_group__isnull=False
+    ).values_list("year_group", flat=True)
+    years = set(taught)
+    # Each distinct set of year groups once: a programme has thousands of visits, not of sets.
+    covered = RecordOfVisit.objects.filter(programme__in=programmes).order_by()
+    for each in covered.values_list("year_groups", flat=True).distinct():
+        years |= set(each)
+    return [n for n in phase if n in years] or phase

@@ -6,18 +6,24 @@
 // - Each record carries an id made on the device, so a send that is retried after a lost
 //   answer never makes a second record.
 // - A service worker keeps this page and its files, so it opens again with no connection.
+// - The bar at the bottom, by the Save button, says what became of the record: draft kept,
+//   waiting to send, sent. The SLE sees it where they pressed, not a screen above.
 (() => {
   "use strict";
   const form = document.getElementById("visit-form");
   if (!form) return;
   // Each person's outbox is their own: on a shared tablet, nobody sends another's records.
   const OUTBOX = `mathsprog:visit-outbox:${form.dataset.user}`;
-  const CACHE = "mathsprog-visits-v1";
+  const CACHE = "mathsprog-visits-v2"; // as in visits-sw.js
   const draftKey = form.dataset.draftKey;
   const list = document.getElementById("outbox-list");
   const outboxSection = document.getElementById("outbox");
   const errorsBox = document.getElementById("form-errors");
   const idField = form.elements["client_id"];
+  const stateLine = document.getElementById("save-state");
+  const hoursRow = document.getElementById("hours-row");
+  const STATES = { waiting: "Waiting to send", sent: "Sent", refused: "Not accepted: needs correcting" };
+  let typedSinceSave = false;
 
   const newId = () =>
     crypto.randomUUID ? crypto.randomUUID() :
@@ -44,7 +50,44 @@
     }
   }
 
-  function saveDraft() { write(draftKey, fields()); }
+  // "Hours" is asked only of a visit logged in hours; a comment opens when it has words.
+  function showWhatApplies() {
+    // Not form.elements["length"]: that is the number of the form's controls.
+    const length = form.querySelector("input[name='length']:checked");
+    if (hoursRow) hoursRow.hidden = !length || length.value !== "hours";
+    for (const comment of form.querySelectorAll("details.visit-comment")) {
+      comment.open = comment.querySelector("input").value !== "";
+    }
+  }
+
+  function saveDraft() {
+    write(draftKey, fields());
+    typedSinceSave = true;
+    showState();
+  }
+
+  function showState() {
+    const records = read(OUTBOX, []);
+    const latest = records[records.length - 1];
+    const waiting = records.filter((r) => r.state === "waiting").length;
+    let state = "new", text = "Not saved yet";
+    if (typedSinceSave || (!latest && read(draftKey, null))) {
+      state = "draft";
+      text = "Draft kept on this device" + (waiting ? ` · ${waiting} waiting to send` : "");
+    } else if (latest) {
+      state = latest.state;
+      text = `${STATES[state]} (${latest.school}, ${latest.date})`;
+    }
+    stateLine.dataset.recordState = state;
+    stateLine.textContent = text;
+    if (state === "sent" && latest.url) {
+      const link = document.createElement("a");
+      link.href = latest.url;
+      link.className = "btn btn-link";
+      link.textContent = "Open it";
+      stateLine.append(" ", link);
+    }
+  }
 
   function csrfToken() {
     const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
@@ -61,13 +104,13 @@
       const label = document.createElement("span");
       label.textContent = `${record.school}, ${record.date}`;
       const badge = document.createElement("span");
-      const text = { waiting: "Waiting to send", sent: "Sent", refused: "Not accepted: needs correcting" };
       badge.className = "badge " + ({ waiting: "text-bg-warning", sent: "text-bg-success", refused: "text-bg-danger" })[record.state];
-      badge.textContent = text[record.state];
+      badge.textContent = STATES[record.state];
       item.append(label, badge);
       if (record.state === "sent" && record.url) {
         const link = document.createElement("a");
         link.href = record.url;
+        link.className = "btn btn-outline-primary";
         link.textContent = "Open the record";
         item.append(link);
       }
@@ -77,13 +120,14 @@
         problems.textContent = record.errors;
         const edit = document.createElement("button");
         edit.type = "button";
-        edit.className = "btn btn-sm btn-outline-primary";
+        edit.className = "btn btn-outline-primary";
         edit.textContent = "Correct it";
         edit.addEventListener("click", () => correct(record.id));
         item.append(problems, edit);
       }
       return item;
     }));
+    showState();
   }
 
   function correct(id) {
@@ -91,6 +135,7 @@
     const record = records.find((r) => r.id === id);
     if (!record) return;
     restore(record.fields);
+    showWhatApplies();
     write(OUTBOX, records.filter((r) => r.id !== id));
     saveDraft();
     render();
@@ -135,8 +180,23 @@
     }
   }
 
+  // Progress on an action is optional: tapping the chosen button again clears it, as a
+  // mistaken tap could not otherwise be undone.
+  let chosenBeforeTap = null;
+  form.addEventListener("pointerdown", (event) => {
+    const label = event.target.closest(".visit-action label[for]");
+    const radio = label && document.getElementById(label.htmlFor);
+    chosenBeforeTap = radio && radio.checked ? radio : null;
+  });
+  form.addEventListener("click", (event) => {
+    if (event.target !== chosenBeforeTap) return;
+    chosenBeforeTap.checked = false;
+    chosenBeforeTap = null;
+    saveDraft();
+  });
   form.addEventListener("input", saveDraft);
   form.addEventListener("change", saveDraft);
+  form.addEventListener("change", (event) => { if (event.target.name === "length") showWhatApplies(); });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const records = read(OUTBOX, []);
@@ -151,6 +211,8 @@
     write(OUTBOX, records);
     localStorage.removeItem(draftKey);
     form.reset();
+    showWhatApplies();
+    typedSinceSave = false;
     idField.value = newId();
     errorsBox.hidden = true;
     render();
@@ -161,6 +223,7 @@
   // A draft from before (typed, then the tablet slept or the page was closed) comes back.
   const draft = read(draftKey, null);
   if (draft) restore(draft);
+  showWhatApplies();
   if (!idField.value || read(OUTBOX, []).some((r) => r.id === idField.value)) idField.value = newId();
   render();
   if (navigator.onLine) sendAll();

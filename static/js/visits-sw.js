@@ -2,10 +2,18 @@
 // it has been opened before. Pages come from the network when it answers (always fresh), and
 // from the copy kept here when it does not. Nothing is ever sent from here: records wait in
 // the page's own outbox.
-const CACHE = "mathsprog-visits-v1";
+// A new name when the form's page or files change shape, so no tablet pairs the new page
+// with the old script; the old copies are dropped when this worker takes over.
+const CACHE = "mathsprog-visits-v2";
 
 self.addEventListener("install", () => self.skipWaiting());
-self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
+self.addEventListener("activate", (event) =>
+  event.waitUntil(
+    caches.keys()
+      .then((names) => Promise.all(names.filter((n) => n !== CACHE).map((n) => caches.delete(n))))
+      .then(() => self.clients.claim())
+  )
+);
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;

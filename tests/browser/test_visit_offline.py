@@ -34,7 +34,7 @@ def test_a_record_written_offline_waits_and_is_sent_once(world, open_as, live_se
     page.check("text=Year 1")
     page.check("text=Ada Okoro")
     page.check("text=Variation")
-    page.check("input[name$='_progress'][value='in_progress']")
+    page.check("label:text-is('In progress')")  # the radio is drawn as its label
     page.fill("#id_activities", "Co-planned a lesson on number bonds.")
     page.fill("#id_next_steps", "Plan the next unit together")
     screenshot(page, "visit-form-1024x768")

@@ -87,8 +87,7 @@ def visit_new(request, urn: int):
                 return redirect(url)
         if _wants_json(request):
             return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-    context = {"form": form, "school": school, "open_actions": form.open_actions}
-    return render(request, "visits/visit_form.html", context)
+    return render(request, "visits/visit_form.html", {"form": form, "school": school})
 
 
 def visit_detail(request, pk: int):
