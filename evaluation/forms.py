@@ -22,15 +22,49 @@ class AssessmentUploadForm(forms.Form):
         help_text="Your school: the file may hold its pupils only.",
     )
     file = forms.FileField(
-        label="Results file (CSV or XLSX)",
-        help_text="One row a pupil. Names and dates of birth may stay in the file: "
-        "they are ignored and never stored.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+        label="Results file (CSV, XLSX or Common Transfer File)",
+        help_text="One row a pupil, or a CTF as your information system exports it. Names "
+        "and dates of birth may stay in the file: they are ignored and never stored.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.xml,text/csv"}),
+    )
+    # Which of a CTF's maths results go to the assessment: for a CTF only.
+    ctf_key_stage = forms.ChoiceField(
+        label="For a CTF: the key stage of the results",
+        choices=[
+            ("", "Not a CTF"),
+            ("KS1", "Key stage 1"),
+            ("KS2", "Key stage 2"),
+            ("KS3", "Key stage 3"),
+        ],
+        required=False,
+    )
+    ctf_year = forms.IntegerField(
+        label="For a CTF: the year of the results",
+        min_value=2016,
+        max_value=2100,
+        required=False,
+        help_text="The year the assessment was taken, as 2025; blank takes any year.",
+    )
+    ctf_method = forms.ChoiceField(
+        label="For a CTF: the kind of result",
+        choices=[
+            ("", "Tests and teacher assessments"),
+            ("TT", "Tests (scaled scores)"),
+            ("TA", "Teacher assessments (PKF, WTS, EXS, GDS)"),
+        ],
+        required=False,
+    )
+    ctf_component = forms.CharField(
+        label="For a CTF: the component",
+        max_length=20,
+        required=False,
+        help_text="As the CTF names it; blank takes any component.",
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.kind = None  # what clean_file finds the file to be
         self.fields["window"].queryset = upload_windows_for(user).order_by(
             "programme__name", "date"
         )
@@ -46,13 +80,28 @@ class AssessmentUploadForm(forms.Form):
             limit = filesizeformat(settings.UPLOAD_MAX_BYTES)
             raise forms.ValidationError(f"The file is larger than the {limit} we accept.")
         try:
-            kind_of(upload)
+            self.kind = kind_of(upload)
         except UnreadableFile as error:
             raise forms.ValidationError(str(error)) from error
         return upload
 
+    def _ctf_mapping(self, data: dict) -> None:
+        """data["ctf"]: for a CTF, which of its results go to the window, for upload_create."""
+        if self.kind != "ctf":
+            data["ctf"] = None
+            return
+        if not data.get("ctf_key_stage"):
+            self.add_error("ctf_key_stage", "Choose the key stage of the CTF's results.")
+        data["ctf"] = {
+            "key_stage": data.get("ctf_key_stage", ""),
+            "year": str(data.get("ctf_year") or ""),
+            "method": data.get("ctf_method", ""),
+            "component": data.get("ctf_component", "").strip(),
+        }
+
     def clean(self):
         data = super().clean()
+        self._ctf_mapping(data)
         window, school = data.get("window"), data.get("school")
         leads = window and uploads_for_any_school(self.user, window)
         if window and not leads and not school:

@@ -8,8 +8,9 @@ from django.utils import timezone
 from redis import RedisError
 
 from programmes.models import Programme
+from schools.models import School
 
-from .models import EntryKind, ReportFailure, ReportSnapshot
+from .models import AssessmentUpload, EntryKind, ReportFailure, ReportSnapshot
 
 logger = logging.getLogger(__name__)
 
@@ -153,3 +154,12 @@ def attainment_rows(snapshot: ReportSnapshot, *, comparison_shown: Callable[[int
                 group,
                 *cells,
             ]
+
+
+def schools_for_upload(upload: AssessmentUpload) -> dict[int, int]:
+    """URN -> id of the schools whose results this upload may hold: those enrolled in the
+    window's programme, and its comparison schools."""
+    programme = upload.window.programme
+    enrolled = School.objects.filter(enrolments__programme=programme)
+    comparing = School.objects.filter(comparisons__programme=programme)
+    return dict((enrolled | comparing).values_list("urn", "id"))

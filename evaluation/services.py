@@ -23,6 +23,8 @@ from schools.models import School
 
 from . import staging, upload_files
 from .models import AssessmentUpload, AssessmentWindow, UploadStatus
+from .selectors import schools_for_upload
+from .upload_ctf import CtfTally
 from .upload_file import UnreadableFile, read_rows
 from .upload_leases import upload_queue
 from .upload_limits import took_too_long
@@ -32,9 +34,12 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def upload_create(*, uploaded_by, window: AssessmentWindow, school: School | None, file):
-    """Store the file where every worker can read it, and queue its check."""
-    upload = upload_store(uploaded_by=uploaded_by, window=window, school=school, file=file)
+def upload_create(
+    *, uploaded_by, window: AssessmentWindow, school: School | None, file, ctf: dict | None = None
+):
+    """Store the file where every worker can read it, and queue its check. `ctf`: for a
+    Common Transfer File, which of its results go to the window (see upload_ctf)."""
+    upload = upload_store(uploaded_by=uploaded_by, window=window, school=school, file=file, ctf=ctf)
     audit(
         uploaded_by,
         AuditAction.UPLOADED,
@@ -51,7 +56,9 @@ def upload_create(*, uploaded_by, window: AssessmentWindow, school: School | Non
     return upload
 
 
-def upload_store(*, uploaded_by, window: AssessmentWindow, school: School | None, file):
+def upload_store(
+    *, uploaded_by, window: AssessmentWindow, school: School | None, file, ctf: dict | None = None
+):
     digest = hashlib.sha256()
     for chunk in file.chunks():
         digest.update(chunk)
@@ -63,16 +70,9 @@ def upload_store(*, uploaded_by, window: AssessmentWindow, school: School | None
         file=file,
         file_name=file.name,
         file_sha256=digest.hexdigest(),
+        # Until the check replaces it with the preview: the reader of a CTF takes it from here.
+        summary={"ctf": ctf} if ctf else {},
     )
-
-
-def schools_for_upload(upload: AssessmentUpload) -> dict[int, int]:
-    """URN -> id of the schools whose results this upload may hold: those enrolled in the
-    window's programme, and its comparison schools."""
-    programme = upload.window.programme
-    enrolled = School.objects.filter(enrolments__programme=programme)
-    comparing = School.objects.filter(comparisons__programme=programme)
-    return dict((enrolled | comparing).values_list("urn", "id"))
 
 
 def report_progress(upload: AssessmentUpload, percent: int) -> None:
@@ -97,12 +97,13 @@ class _Check:
         )
         self.file = upload.file.open("rb")
         self.size = max(upload.file.size, 1)
+        self.ctf = CtfTally()  # of a CTF: which results went to the window, which not and why
 
     def lines(self, keep: BinaryIO):
         """Staged lines for every clean row, a chunk of the file at a time, also written
         (gzipped) to `keep`."""
         with gzip.open(keep, "wt", encoding="utf-8", compresslevel=1) as kept:
-            for rows in self.validator.clean_chunks(read_rows(self.file)):
+            for rows in self.validator.clean_chunks(read_rows(self.file, tally=self.ctf)):
                 text = "".join(map(staging.tsv_line, rows))
                 kept.write(text)
                 report_progress(self.upload, int(90 * self._share_read()))
@@ -238,6 +239,8 @@ def _preview(upload: AssessmentUpload, check: _Check, kept) -> dict | None:
                 upload, columns=set(check.columns()), academic_year=_academic_year(upload)
             )
             summary = {**_summarise(upload, merge.summary()), "columns": check.columns()}
+            if check.ctf.pupils:
+                summary["ctf_tally"] = check.ctf.as_summary()
             raise _Discard
     except _Discard:
         return summary

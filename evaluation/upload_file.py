@@ -1,6 +1,7 @@
 """Reading an uploaded results file as a stream of rows, whatever its form: CSV in UTF-8
-(with or without a byte-order mark) or Windows-1252, or the first sheet of an XLSX workbook.
-The kind of file is judged by its content, never by its name."""
+(with or without a byte-order mark) or Windows-1252, the first sheet of an XLSX workbook, or
+a Common Transfer File (CTF), read as the template's rows. The kind of file is judged by its
+content, never by its name."""
 
 import codecs
 import csv
@@ -10,6 +11,7 @@ from typing import BinaryIO, NamedTuple
 
 from django.conf import settings
 
+from .upload_ctf import CtfMapping, CtfTally, check_ctf, ctf_rows
 from .upload_limits import UnreadableFile, cell_too_long, row_too_long, too_many_columns
 from .upload_xlsx import xlsx_rows
 
@@ -58,6 +60,10 @@ def kind_of(stream: BinaryIO) -> str:
         )
     if head.startswith(b"%PDF"):
         raise UnreadableFile("This is a PDF. Upload the spreadsheet itself, as CSV or XLSX.")
+    if head.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"<"):
+        # No CSV of results starts with "<": an XML file, which must be a CTF.
+        check_ctf(stream)
+        return "ctf"
     return "csv"
 
 
@@ -149,9 +155,18 @@ def _csv_rows(stream: BinaryIO) -> Iterator[list[str] | Misaligned]:
             yield row
 
 
-def read_rows(stream: BinaryIO) -> Iterator[list[str] | Misaligned]:
+def read_rows(
+    stream: BinaryIO, *, ctf: CtfMapping | None = None, tally: CtfTally | None = None
+) -> Iterator[list[str] | Misaligned]:
     """Every row of the file as a list of strings, the header first, or for a CSV row whose
     fields do not line up with the header's, a Misaligned without its values. (A workbook's
     cells are where they are: nothing in one can shift, and cells to the right of the header
-    belong to no column, so they are ignored as unread columns are.)"""
-    return xlsx_rows(stream) if kind_of(stream) == "xlsx" else _csv_rows(stream)
+    belong to no column, so they are ignored as unread columns are.)
+
+    A CTF's results go to the window as `ctf` maps them; without it, as its upload's mapping
+    does (the stream is then the upload's stored file). `tally` counts what went where."""
+    kind = kind_of(stream)
+    if kind == "ctf":
+        mapping = ctf or CtfMapping.of_upload(getattr(stream, "instance", None))
+        return ctf_rows(stream, mapping, CtfTally() if tally is None else tally)
+    return xlsx_rows(stream) if kind == "xlsx" else _csv_rows(stream)

@@ -98,6 +98,7 @@ def upload_new(request):
             window=data["window"],
             school=data.get("school"),
             file=data["file"],
+            ctf=data.get("ctf"),
         ),
         success_url=lambda upload: upload.get_absolute_url(),
         message=_received,

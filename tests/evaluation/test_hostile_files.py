@@ -129,7 +129,7 @@ def test_a_check_past_its_time_ends_with_a_message(client, world, window, send_f
     """The worker raises SoftTimeLimitExceeded wherever the check is, most often inside the
     COPY, as the rows are read: as here (a real worker's time limit is tested below)."""
 
-    def past_its_time(stream):
+    def past_its_time(stream, **reading):
         yield from ()
         raise SoftTimeLimitExceeded
 
@@ -158,7 +158,7 @@ def test_the_command_prints_the_message_and_leaves_the_upload_finished(tmp_path,
 def test_a_check_that_breaks_from_the_command_is_marked_failed(
     tmp_path, world, window, monkeypatch
 ):
-    def broken(stream):
+    def broken(stream, **reading):
         raise RuntimeError("the check broke")
 
     monkeypatch.setattr(services, "read_rows", broken)

@@ -89,7 +89,7 @@ def test_an_invalid_file_is_deleted_once_checked(media, client, world, window, s
 
 
 def test_a_check_that_breaks_deletes_the_file(media, client, world, window, send_file, monkeypatch):
-    def broken(stream):
+    def broken(stream, **reading):
         raise RuntimeError("the check broke")
 
     monkeypatch.setattr(services, "read_rows", broken)

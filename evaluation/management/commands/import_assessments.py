@@ -5,12 +5,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from evaluation import services
 from evaluation.models import AssessmentWindow, UploadStatus
+from evaluation.upload_ctf import ctf_lines
 
 
 class Command(BaseCommand):
     help = (
-        "Check and import a results file (CSV or XLSX) for one assessment window, as the "
-        "upload page does. A file with any error changes nothing and the command fails."
+        "Check and import a results file (CSV, XLSX, or a Common Transfer File with "
+        "--ctf-key-stage) for one assessment window, as the upload page does. A file with "
+        "any error changes nothing and the command fails."
     )
 
     def add_arguments(self, parser):
@@ -20,8 +22,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="check and show what would change; write nothing"
         )
+        ctf = parser.add_argument_group("a Common Transfer File: which maths results to take")
+        ctf.add_argument("--ctf-key-stage", default="", help="KS1, KS2 or KS3")
+        ctf.add_argument("--ctf-year", default="", help="the year of the results; default any")
+        ctf.add_argument("--ctf-method", default="", help="TT (tests) or TA; default both")
+        ctf.add_argument("--ctf-component", default="", help="as the CTF names it; default any")
 
     def handle(self, *args, file: Path, programme: str, window: str, dry_run: bool, **options):
+        ctf = {
+            key: str(options[f"ctf_{key}"]).strip().upper()
+            for key in ("key_stage", "year", "method", "component")
+        }
         try:
             window_ = AssessmentWindow.objects.select_related("programme").get(
                 programme__slug=programme, slug=window
@@ -32,7 +43,11 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {file}.")
         with file.open("rb") as handle:
             upload = services.upload_store(
-                uploaded_by=None, window=window_, school=None, file=File(handle, name=file.name)
+                uploaded_by=None,
+                window=window_,
+                school=None,
+                file=File(handle, name=file.name),
+                ctf=ctf if ctf["key_stage"] else None,
             )
         try:
             services.upload_validate(upload=upload)
@@ -65,6 +80,8 @@ class Command(BaseCommand):
         )
 
     def _summary(self, upload) -> None:
+        if ctf := upload.summary.get("ctf_tally"):
+            self.stdout.write(ctf_lines(ctf))
         self.stdout.write("URN     new pupils  new  updated  unchanged  school")
         for school in upload.summary["schools"]:
             self.stdout.write(
