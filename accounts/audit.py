@@ -102,6 +102,7 @@ _SENTENCES = {
     AuditAction.TWO_FACTOR_CODES_RENEWED: "made new recovery codes",
     AuditAction.TWO_FACTOR_DISABLED: "turned off two-factor sign-in",
     AuditAction.TWO_FACTOR_RESET: "reset the {thing}",
+    AuditAction.TARGET_SET: "set the target {subject}",
     AuditAction.SIGNED_IN: "signed in",
     AuditAction.SIGNED_OUT: "signed out",
 }

@@ -182,6 +182,7 @@ class AuditAction(models.TextChoices):
     SIGNED_IN = "signed_in", "Signed in"
     SIGNED_OUT = "signed_out", "Signed out"
     SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
+    TARGET_SET = "target_set", "Set a target"
 
 
 class AuditEvent(models.Model):

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from programmes.models import ReportFigure
 from schools.academic_year import academic_year_label
 
 from .standards import STANDARDS
@@ -406,3 +407,40 @@ class ReportFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme} report, data version {self.data_version}: failed"
+
+
+class Target(models.Model):
+    """A figure to reach at a programme's end window, for the programme or one school, as set
+    by someone at some time. Setting it again adds a row: the latest is the target, the
+    earlier ones its history (see evaluation.targets)."""
+
+    window = models.ForeignKey(AssessmentWindow, on_delete=models.CASCADE, related_name="targets")
+    # Empty for the programme's own target.
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    measure = models.CharField(max_length=30, choices=ReportFigure.choices)
+    value = models.DecimalField(max_digits=4, decimal_places=1)
+    set_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # Kept when the account is deleted, as the audit log keeps it.
+    set_by_name = models.CharField(max_length=254)
+    set_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-set_at", "-pk"]
+        indexes = [models.Index(fields=["window", "school", "measure"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__lte=100)
+                & (Q(value__gte=0) | Q(measure=ReportFigure.DISADVANTAGED_GAP, value__gte=-100)),
+                name="target_value_in_range",
+                violation_error_message=(
+                    "A share is from 0 to 100%; a gap from -100 to 100 percentage points."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_measure_display()}: {self.value} by {self.window}"

@@ -21,7 +21,7 @@ from schools.academic_year import academic_year_of
 from schools.models import School
 from workgroups.models import WorkGroup
 
-from . import engine
+from . import engine, targets
 from .engine import FIGURES_VERSION
 from .models import (
     AssessmentWindow,
@@ -326,6 +326,7 @@ def _store(programme, version, report, results, seconds, *, threshold: int) -> R
     # Older reports are superseded; keep only the newest, which dashboards read.
     ReportSnapshot.objects.filter(programme=programme, data_version__lt=version).delete()
     ReportFailure.objects.filter(programme=programme, data_version__lte=version).delete()
+    targets.kpis_fill_from_report(snapshot=snapshot)  # KPIs that take their value from it
     return snapshot
 
 

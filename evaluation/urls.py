@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import planning, views
+from . import planning, target_views, views
 
 app_name = "evaluation"
 urlpatterns = [
@@ -11,6 +11,10 @@ urlpatterns = [
     path("retention/", views.retention, name="retention"),
     path("report/<slug:slug>/recompute/", views.report_recompute, name="report_recompute"),
     path("report/<slug:slug>/retry/", views.report_retry, name="report_retry"),
+    path("targets/<slug:slug>/", target_views.programme_targets, name="targets"),
+    path(
+        "targets/<slug:slug>/schools/<int:urn>/", target_views.school_targets, name="school_targets"
+    ),
     path("report-failures/", views.report_failures, name="report_failures"),
     path("report/<slug:slug>/attainment.csv", views.report_csv, name="report_csv"),
     path("template.csv", views.template_csv, name="template_csv"),

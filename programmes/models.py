@@ -184,6 +184,22 @@ class EnrolmentInvitation(models.Model):
         return f"{self.school} invited to {self.programme} ({self.get_status_display()})"
 
 
+class ReportFigure(models.TextChoices):
+    """Figures of the evaluation report that a target or a KPI can be set on: the programme's
+    (or a school's) pupils of every year group, at one assessment window. Named here, below
+    `evaluation`, so that a KPI can say which one it takes."""
+
+    EXPECTED_ALL = "expected_all", "Pupils at the expected standard (%)"
+    EXPECTED_DISADVANTAGED = (
+        "expected_disadvantaged",
+        "Disadvantaged pupils at the expected standard (%)",
+    )
+    DISADVANTAGED_GAP = (
+        "disadvantaged_gap",
+        "Disadvantaged gap (percentage points at the expected standard)",
+    )
+
+
 class Kpi(models.Model):
     """A key performance indicator the funder agreed, e.g. "KS1 teachers trained: 480"."""
 
@@ -193,6 +209,11 @@ class Kpi(models.Model):
     achieved = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     achieved_on = models.DateField("achieved as at", null=True, blank=True)
     notes = models.TextField(blank=True, help_text="Where the achieved figure comes from.")
+    # A KPI on a figure of the report is filled in from each report stored (by
+    # evaluation.targets), at the latest window that has the figure; others are entered by hand.
+    report_figure = models.CharField(
+        "figure of the report", max_length=30, choices=ReportFigure.choices, blank=True
+    )
 
     class Meta:
         ordering = ["programme", "name"]

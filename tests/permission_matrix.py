@@ -97,6 +97,11 @@ MATRIX = {
     "evaluation:report_recompute": Rule(LEADS, "slug", "other_slug", "post"),
     "evaluation:report_retry": Rule(LEADS, "slug", "other_slug", "post"),
     "evaluation:report_failures": Rule(ADMIN),
+    "evaluation:targets": Rule(LEADS, "slug", "other_slug"),
+    # A school's own leaders set its targets; its hub lead reads them on the dashboards.
+    "evaluation:school_targets": Rule(
+        frozenset({"admin", "head_a", "maths_lead_a"}), "enrolment", "other_enrolment"
+    ),
     "evaluation:report_csv": Rule(LEADS, "slug", "other_slug"),
     "evaluation:upload": Rule(SCHOOL_A_EDITORS, "upload", "other_upload"),
     "evaluation:upload_errors": Rule(SCHOOL_A_EDITORS, "upload", "other_upload"),

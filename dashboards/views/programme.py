@@ -6,13 +6,14 @@ from django.shortcuts import render
 from accounts.access import may_enrol_directly, programme_led_or_404, uploads_visible_to
 from accounts.downloads import table_download
 from evaluation.selectors import report_status
+from evaluation.targets import targets_on_track
 from programmes import selectors as programme_selectors
 from programmes.forms import EnrolmentFilterForm
 from programmes.models import InvitationKind
 from visits.selectors import enrolments_with_days_used, schools_overdue_for_visit, sle_days
 from workgroups.selectors import cpd_counts
 
-from .. import figures, selectors
+from .. import figures, selectors, value
 from ..tables import delivery, tables_download
 from ..tables.figures import programme_tables
 
@@ -50,8 +51,14 @@ def programme_dashboard(request, slug: str):
     }
     if download := tables_download(request, delivery.dashboard_tables(context)):
         return download
+    progress = value.progress_to_latest(snapshot=status.snapshot, programme=programme)
     context |= {
+        "progress": progress,
+        "value": value.value_for_money(
+            progress=progress, programme=programme, budget=context["budget"]
+        ),
         "report": status,
+        "targets": targets_on_track(programme=programme),
         "headlines": headlines,
         "charts": charts,
         "cohort_figures": cohorts,

@@ -13,12 +13,13 @@ from accounts.access import (
 from accounts.audit import audit
 from accounts.models import AuditAction
 from evaluation.selectors import report_status
+from evaluation.targets import targets_on_track
 from mathsprog.pdf import pdf_response
 from schools.academic_year import academic_year_of, academic_year_start
 from schools.forms import ReportPeriodForm
 from schools.year_groups import YEAR_GROUP_LABELS
 
-from .. import figures, selectors
+from .. import figures, selectors, value
 from ..tables import tables_download
 from ..tables.delivery import funder_tables, governor_tables
 from ..tables.figures import programme_tables, school_tables
@@ -44,6 +45,11 @@ def funder_report(request, slug: str):
     }
     if download := tables_download(request, funder_tables(context["figures"])):
         return download
+    progress = value.progress_to_latest(snapshot=status.snapshot, programme=programme)
+    context["value"] = value.value_for_money(
+        progress=progress, programme=programme, budget=context["figures"]["budget"]
+    )
+    context["targets"] = targets_on_track(programme=programme)
     if request.GET.get("format") != "pdf":
         return render(request, "dashboards/funder_report.html", context)
     audit(

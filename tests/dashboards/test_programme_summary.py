@@ -125,7 +125,7 @@ def test_it_sums_up_the_programme_from_its_report_and_its_delivery(
     url = reverse("dashboards:programme", args=[world.programme.slug])
 
     client.get(url)  # reads the stored report's figures once, into the cache
-    with django_assert_max_num_queries(25):  # the dashboard's bound (test_programme.py)
+    with django_assert_max_num_queries(27):  # with its targets (two queries)
         page = client.get(url).content.decode()
 
     summary = summary_of(page)
