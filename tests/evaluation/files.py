@@ -2,7 +2,9 @@
 
 import csv
 import io
+from io import StringIO
 
+from django.core.management import call_command
 from openpyxl import Workbook
 from stdnum.gb import upn
 
@@ -59,3 +61,14 @@ def _typed(value: str):
         return int(value)
     except ValueError:
         return value
+
+
+def import_file(tmp_path, world, content: bytes, *extra, name: str = "results.csv"):
+    """`import_assessments` of `content` (saved as `name`) into the world's baseline window:
+    (what it printed, what it printed as errors)."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    out, err = StringIO(), StringIO()
+    args = [str(path), "--programme", world.programme.slug, "--window", "baseline", *extra]
+    call_command("import_assessments", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()

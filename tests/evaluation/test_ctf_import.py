@@ -3,11 +3,10 @@ upload form, the upload page, and what is never kept."""
 
 import logging
 from decimal import Decimal
-from io import StringIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.db import connection
 
 from evaluation import services
@@ -16,16 +15,11 @@ from evaluation.models import AssessmentUpload, PupilYear, Result, UploadStatus
 from evaluation.upload_ctf import ctf_lines
 
 from .ctf_files import SECRET, XXE, CtfPupil, ctf
-from .files import make_upn
+from .files import import_file, make_upn
 
 
 def _import(tmp_path, world, content: bytes, *extra):
-    path = tmp_path / "pupils.xml"
-    path.write_bytes(content)
-    out, err = StringIO(), StringIO()
-    args = [str(path), "--programme", world.programme.slug, "--window", "baseline", *extra]
-    call_command("import_assessments", *args, stdout=out, stderr=err)
-    return out.getvalue(), err.getvalue()
+    return import_file(tmp_path, world, content, *extra, name="pupils.xml")
 
 
 def _class_of_five(urn: int) -> bytes:

@@ -5,16 +5,11 @@ from django.core.management import CommandError, call_command
 
 from evaluation.models import AssessmentUpload, Result, UploadStatus
 
-from .files import pupil_row, results_csv
+from .files import import_file, pupil_row, results_csv
 
 
 def _run(tmp_path, world, content: bytes, *extra):
-    path = tmp_path / "results.csv"
-    path.write_bytes(content)
-    out, err = StringIO(), StringIO()
-    args = [str(path), "--programme", world.programme.slug, "--window", "baseline", *extra]
-    call_command("import_assessments", *args, stdout=out, stderr=err)
-    return out.getvalue(), err.getvalue()
+    return import_file(tmp_path, world, content, *extra, name="results.csv")
 
 
 def test_it_imports_and_prints_what_changed(tmp_path, world, window):
