@@ -5,4 +5,6 @@ class EvaluationConfig(AppConfig):
     name = "evaluation"
 
     def ready(self) -> None:
-        from . import lifecycle  # noqa: F401 - connects its receivers
+        from . import fields, lifecycle  # noqa: F401 - lifecycle connects its receivers
+
+        fields.connect()

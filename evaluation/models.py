@@ -6,6 +6,7 @@ from django.urls import reverse
 from programmes.models import ReportFigure
 from schools.academic_year import academic_year_label
 
+from .fields import ReportFigures
 from .standards import STANDARDS
 
 # PostgreSQL checks a foreign key by a trigger once per written row (about 9 microseconds); on
@@ -383,7 +384,7 @@ class ReportEntry(models.Model):
     year_group = models.PositiveSmallIntegerField(null=True)
     window = models.CharField(max_length=50, help_text="The window, or for progress the later one.")
     from_window = models.CharField(max_length=50, blank=True)
-    figures = models.JSONField()
+    figures = ReportFigures()
 
     class Meta:
         indexes = [models.Index(fields=["snapshot", "scope_type", "scope_id"])]

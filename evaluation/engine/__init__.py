@@ -19,7 +19,7 @@ from .definitions import (  # noqa: F401 (the engine's vocabulary, used by its c
 from .progress import progress
 from .rows import Matched, WindowRows  # noqa: F401
 from .scopes import ALL_YEARS, YEARS, Membership, distinct  # noqa: F401
-from .sums import Sums, gap_index, ranks_within  # noqa: F401
+from .sums import Scale, Sums, gap_index, ranks_within  # noqa: F401
 
 
 @dataclass

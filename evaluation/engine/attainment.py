@@ -8,7 +8,7 @@ from .definitions import GAPS, GROUPS
 from .present import Presenter, counts_at, figures, intervals_at
 from .rows import WindowRows
 from .scopes import Membership, distinct, school_cells, year_of
-from .sums import Sums, gap_index
+from .sums import Scale, ScoreCounts, Sums, gap_index
 from .threads import each
 
 GROUP_FIELDS = ("n", "mean", "sd", "pct_expected", "pct_higher", "pct_expected_ci")
@@ -22,17 +22,27 @@ def attainment(window: WindowRows, memberships: list[Membership], *, national: d
     """`year`: the programme's windows of the same academic year (this one among them), whose
     pupils are those the coverage counts."""
     value = window.value()
+    scale = Scale(value)
     population = np.flatnonzero(window.population())
-    population = population[np.argsort(value[population], kind="stable")]  # see ranks_within
+    if scale.level is None:  # ranked then: see ranks_within
+        population = population[np.argsort(value[population], kind="stable")]
     expected, higher = window.at_expected().astype(float), window.at_higher().astype(float)
     schools, at, cells, cell_count = school_cells(window, population)
     flags = (expected[population], higher[population])
     by_school = Sums.of_rows(cells, cell_count, window.splits(population), value[population], flags)
 
+    counts = None
+    if scale.countable(cell_count):  # counted at each score once, then added up per scope
+        behind = window.behind(population)
+        counts = ScoreCounts(cells, cell_count, scale.level[population], scale.count, behind)
+
     def measure(membership):
+        to_scopes = membership.cells(schools)
+        sums = by_school.regrouped(*to_scopes)
+        if counts is not None and scale.countable(membership.size):
+            return sums, counts.regrouped(*to_scopes).gap_index()
         keys, rows, size = membership.keys(window.year_group, schools, at, population)
-        sums = by_school.regrouped(*membership.cells(schools))
-        return sums, gap_index(keys, size, value[rows], window.behind(rows))
+        return sums, gap_index(keys, size, scale, rows, window.behind(rows))
 
     present = Presenter(threshold)
     entries = []

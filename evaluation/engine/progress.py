@@ -9,7 +9,7 @@ from .definitions import EFFECT_GROUPS, GAPS, GROUPS
 from .present import Presenter, counts_at, figures, intervals_at
 from .rows import Matched, WindowRows
 from .scopes import ALL_YEARS, YEARS, Membership, school_cells, year_of
-from .sums import Sums, gap_index
+from .sums import Scale, Sums, gap_index
 from .threads import each
 
 
@@ -70,6 +70,8 @@ def _measurer(matched: Matched):
     assessed_schools, _, assessed_cells, assessed_size = school_cells(window, assessed)
     assessed_by_school = Sums.of_rows(assessed_cells, assessed_size, window.splits(assessed))
 
+    scales = Scale(before), Scale(after)  # for the gap index, once for every scope
+
     def measure(membership: Membership) -> dict:
         keys, key_rows, size = membership.keys(rows.year_group, schools, at, index)
         behind = rows.behind(key_rows)
@@ -80,8 +82,8 @@ def _measurer(matched: Matched):
                 g: np.stack([np.bincount(cluster_keys, row[sources], size) for row in sums])
                 for g, sums in clustered.items()
             },
-            "index_before": gap_index(keys, size, before[key_rows], behind),
-            "index_after": gap_index(keys, size, after[key_rows], behind),
+            "index_before": gap_index(keys, size, scales[0], key_rows, behind),
+            "index_after": gap_index(keys, size, scales[1], key_rows, behind),
             "assessed": assessed_by_school.regrouped(*membership.cells(assessed_schools)),
         }
 
