@@ -65,9 +65,6 @@ def _columns(window: WindowRows, sums: Sums, indices: dict, shown: np.ndarray) -
     """Every figure of every key shown, a list a figure and group; "wilson" holds each
     group's unrounded Wilson interval, which the national comparison reads."""
 
-    def of_groups(measure, places):
-        return {g: figures(measure(g)[shown], places) for g in GROUPS}
-
     def spread(g):  # what Welch's interval reads of a group
         return sums.n[g][shown], sums.mean(g)[shown], sums.sd(g)[shown]
 
@@ -88,14 +85,26 @@ def _columns(window: WindowRows, sums: Sums, indices: dict, shown: np.ndarray) -
             else nothing,
         }
 
+    def group_rows(g):  # each key's figures of group g, in the order of GROUP_FIELDS
+        n = sums.n[g][shown]
+
+        def unless(few, measure):  # no figure for a group of too few pupils for it
+            return np.where(few, np.nan, measure)
+
+        nothing = [None] * len(shown)
+        return list(zip(
+            n.astype(int).tolist(),
+            figures(unless(n == 0, sums.mean(g)[shown]), 2) if window.scored else nothing,
+            figures(unless(n <= 1, sums.sd(g)[shown]), 2) if window.scored else nothing,
+            figures(unless(n == 0, sums.share(g, 0)[shown]), 1),
+            figures(unless(n == 0, sums.share(g, 1)[shown]), 1),
+            intervals_at(*(unless(n == 0, bound) for bound in wilson[g]), 1),
+            strict=True,
+        ))  # fmt: skip
+
     return {
-        "scored": window.scored,
         "n": counts_at(sums.n, shown),
-        "mean": of_groups(sums.mean, 2),
-        "sd": of_groups(sums.sd, 2),
-        "pct_expected": of_groups(lambda g: sums.share(g, 0), 1),
-        "pct_higher": of_groups(lambda g: sums.share(g, 1), 1),
-        "pct_expected_ci": {g: intervals_at(*wilson[g], 1) for g in GROUPS},
+        "groups": {g: group_rows(g) for g in GROUPS},
         "wilson": wilson,
         "gaps": {name: gap(ahead, behind, name) for name, (ahead, behind) in GAPS.items()},
     }
@@ -105,17 +114,11 @@ def _entry(present: Presenter, columns: dict, j: int, pupils: int) -> dict:
     """The j-th key's groups, gaps and coverage."""
     counts = {g: columns["n"][g][j] for g in GROUPS}
     hidden = present.hidden(counts)
-    groups = {}
-    for g in GROUPS:
-        count = counts[g]
-        groups[g] = present.withheld(GROUP_FIELDS) if g in hidden else {
-            "n": count,
-            "mean": columns["mean"][g][j] if columns["scored"] and count else None,
-            "sd": columns["sd"][g][j] if columns["scored"] and count > 1 else None,
-            "pct_expected": columns["pct_expected"][g][j] if count else None,
-            "pct_higher": columns["pct_higher"][g][j] if count else None,
-            "pct_expected_ci": columns["pct_expected_ci"][g][j] if count else None,
-        }  # fmt: skip
+    groups = {
+        g: present.withheld(GROUP_FIELDS) if g in hidden
+        else dict(zip(GROUP_FIELDS, columns["groups"][g][j], strict=True))
+        for g in GROUPS
+    }  # fmt: skip
     return {
         "groups": groups,
         "gap": present.gaps(columns["gaps"], j, counts, hidden),
