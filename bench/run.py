@@ -6,20 +6,24 @@ print a table and write bench/results.json.
   same file into an unindexed table in the same run; and beside a COPY of the rows the import
   made into tables with the product's indexes and keys, the floor of any import into them.
 - report: seconds to compute the programme's full evaluation report over those results, beside
-  one hand-written SQL aggregate over the same rows.
+  one hand-written SQL aggregate over the same rows, and the report's own peak memory.
+- ctf: BENCH_CTF_ROWS (default 100,000) pupils of one school imported from a Common Transfer
+  File, beside the same pupils from a results file (bench/ctf_file.py).
+- command: the peak memory of `import_assessments` of the BENCH_ROWS file without a broker,
+  which computes the report in the same process (aim: under 500 MB).
 - london: the London-scale data set (bench/london.py), then the server time and queries of each
   dashboard and list page on it (bench/pages.py), and 20 users at once on gunicorn
-  (bench/load.py).
+  (bench/load.py); BENCH_LONDON=0 leaves it out.
 """
 
 import io
 import json
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -37,6 +41,10 @@ ROWS = int(os.environ.get("BENCH_ROWS", 1_000_000))
 # no worker reads, so that each measure times one thing; the queue is emptied at the end.
 BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14")
 SCHOOLS = 1_800
+# The CTF beside the results file of the same pupils: one school's, as a CTF is.
+CTF_ROWS = int(os.environ.get("BENCH_CTF_ROWS", 100_000))
+# BENCH_LONDON=0 leaves out the London-scale pages and load (minutes of their own).
+LONDON = os.environ.get("BENCH_LONDON", "1") != "0"
 # The report and its floor are each timed this many times and the median kept: one run of
 # either can be thrown a second off by whatever else the machine is doing.
 TIMES = 3
@@ -77,6 +85,34 @@ def django(
         print(result.stdout[-3000:], result.stderr[-3000:], sep="\n")
         raise SystemExit(f"{' '.join(args)} failed")
     return result
+
+
+def measured(*args: str, env: dict | None = None) -> tuple[str, float]:
+    """Run a process as django() does: what it printed, and its own peak memory in MB (its
+    ru_maxrss alone, whatever ran before it)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        # This interpreter on the project's own modules: no outside input reaches the command.
+        child = subprocess.Popen(  # noqa: S603
+            [sys.executable, *args], cwd=ROOT, stdout=out, stderr=err,
+            env={**os.environ, "DATABASE_URL": DATABASE_URL, "CELERY_BROKER_URL": BROKER,
+                 **(env or {})},
+        )  # fmt: skip
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if child.returncode:
+            print(out.read()[-3000:], err.read()[-3000:], sep="\n")
+            raise SystemExit(f"{' '.join(args)} failed")
+        return out.read(), usage.ru_maxrss / 1024
+
+
+def import_once(upload_id: int) -> dict:
+    """Check and import one upload in a process of its own: its timings and peak memory."""
+    started = time.perf_counter()
+    out, peak_mb = measured("-m", "bench.import_once", str(upload_id))
+    seconds = time.perf_counter() - started
+    return {**json.loads(out.strip().splitlines()[-1]), "seconds": seconds, "peak_mb": peak_mb}
 
 
 def bare_copy(path: Path) -> float:
@@ -169,13 +205,14 @@ def sql_floor() -> float:
 def report_and_floor() -> tuple[dict, float]:
     """The report, computed from scratch, and the floor, each TIMES times in turn: the median
     of each, and the report's size."""
-    reports, floors = [], []
+    reports, floors, peaks = [], [], []
     for _ in range(TIMES):
-        run = django("-m", "bench.report_once", "bench").stdout.strip().splitlines()[-1]
-        reports.append(json.loads(run))
+        out, peak_mb = measured("-m", "bench.report_once", "bench")
+        reports.append(json.loads(out.strip().splitlines()[-1]))
+        peaks.append(peak_mb)
         floors.append(sql_floor())
     seconds = statistics.median(report["seconds"] for report in reports)
-    return {**reports[-1], "seconds": seconds}, statistics.median(floors)
+    return {**reports[-1], "seconds": seconds, "peak_mb": max(peaks)}, statistics.median(floors)
 
 
 def main() -> None:
@@ -192,13 +229,9 @@ def main() -> None:
     setup = django("-m", "bench.setup_import", str(path), str(ROWS), str(SCHOOLS))
     upload_id = int(setup.stdout.strip().splitlines()[-1])
 
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    started = time.perf_counter()
-    run = django("-m", "bench.import_once", str(upload_id))
-    import_seconds = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    outcome = json.loads(run.stdout.strip().splitlines()[-1])
+    outcome = import_once(upload_id)
     assert outcome["created"] == ROWS, outcome
+    import_seconds, peak_mb = outcome["seconds"], outcome["peak_mb"]
     copy_seconds = bare_copy(path)
     indexed_seconds = indexed_copy()
     settle()
@@ -222,7 +255,6 @@ def main() -> None:
             "share_of_copy_rate": round(copy_seconds / import_seconds, 3),
             "indexed_copy_seconds": round(indexed_seconds, 2),
             "share_of_indexed_copy_rate": round(indexed_seconds / import_seconds, 3),
-            "peak_memory_before_mb": round(before / 1024),
         },
         "report": {
             "results": report["results"],
@@ -230,9 +262,13 @@ def main() -> None:
             "seconds": report["seconds"],
             "sql_floor_seconds": round(floor_seconds, 2),
             "ratio_to_floor": round(report["seconds"] / floor_seconds, 2),
+            "peak_memory_mb": round(report["peak_mb"]),
         },
+        "ctf": ctf_beside_csv(),
+        "command": whole_command(path),
     }
-    results["london"] = london()
+    if LONDON:
+        results["london"] = london()
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     redis.Redis.from_url(BROKER).flushdb()
     i = results["import"]
@@ -250,8 +286,47 @@ def main() -> None:
     print(f"{'report: seconds (full report)':<34}{r['seconds']:>16}")
     print(f"{'report: SQL aggregate floor (s)':<34}{r['sql_floor_seconds']:>16}")
     print(f"{'report / floor':<34}{r['ratio_to_floor']:>16}")
-    london_table(results["london"])
+    print(f"{'report: peak memory (MB)':<34}{r['peak_memory_mb']:>16,}")
+    print(f"{'import_assessments + report (MB)':<34}{results['command']['peak_memory_mb']:>16,}")
+    ctf_table(results["ctf"])
+    if LONDON:
+        london_table(results["london"])
     print(f"\nWritten to {RESULTS.relative_to(ROOT)}")
+
+
+def ctf_beside_csv() -> dict:
+    """The same CTF_ROWS pupils of one school, imported from a results file and from a CTF:
+    each one's rate, check and import times, and peak memory."""
+    setup = django("-m", "bench.setup_ctf", str(DATA), str(CTF_ROWS)).stdout.strip()
+    figures = {}
+    for kind, upload_id in zip(("csv", "ctf"), setup.splitlines()[-1].split(), strict=True):
+        outcome = import_once(int(upload_id))
+        assert outcome["created"] == CTF_ROWS, outcome
+        figures[kind] = {
+            "rows_per_second": round(CTF_ROWS / outcome["seconds"]),
+            "validate_seconds": outcome["validate_seconds"],
+            "import_seconds": outcome["import_seconds"],
+            "peak_memory_mb": round(outcome["peak_mb"]),
+        }
+    return {"rows": CTF_ROWS, **figures}
+
+
+def whole_command(path: Path) -> dict:
+    """`import_assessments` of the results file into a programme of its own, without a broker:
+    the command then computes the programme's report in the same process. Its peak memory."""
+    args = ("manage.py", "import_assessments", str(path), "--programme", "bench-command")
+    started = time.perf_counter()
+    out, peak_mb = measured(*args, "--window", "end", env={"CELERY_BROKER_URL": ""})
+    assert "Imported" in out, out
+    return {"seconds": round(time.perf_counter() - started, 2), "peak_memory_mb": round(peak_mb)}
+
+
+def ctf_table(ctf: dict) -> None:
+    print(f"\n{ctf['rows']:,} pupils of one school{'results file':>16}{'CTF':>10}")
+    for label, key in (("rows per second", "rows_per_second"), ("check + preview (s)",
+                       "validate_seconds"), ("confirm + write (s)", "import_seconds"),
+                       ("peak memory (MB)", "peak_memory_mb")):  # fmt: skip
+        print(f"{label:<34}{ctf['csv'][key]:>14,}{ctf['ctf'][key]:>10,}")
 
 
 def london() -> dict:

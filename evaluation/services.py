@@ -21,7 +21,7 @@ from programmes.services import programme_data_changed
 from schools.academic_year import academic_year_of, academic_year_start
 from schools.models import School
 
-from . import staging, upload_files
+from . import staging, upload_files, upload_recheck
 from .models import AssessmentUpload, AssessmentWindow, UploadStatus
 from .selectors import schools_for_upload
 from .upload_ctf import CtfTally
@@ -119,6 +119,9 @@ class _Check:
 
     def columns(self) -> list[str]:
         return sorted(self.validator.columns.positions) if self.validator.columns else []
+
+    def score_column(self) -> str | None:
+        return self.validator.columns.names.get("score")
 
     def record_errors(self) -> None:
         _record_errors(
@@ -239,6 +242,9 @@ def _preview(upload: AssessmentUpload, check: _Check, kept) -> dict | None:
                 upload, columns=set(check.columns()), academic_year=_academic_year(upload)
             )
             summary = {**_summarise(upload, merge.summary()), "columns": check.columns()}
+            summary["checked_against"] = upload_recheck.checked_against(
+                upload.window, score_column=check.score_column()
+            )
             if check.ctf.pupils:
                 summary["ctf_tally"] = check.ctf.as_summary()
             raise _Discard
@@ -275,9 +281,9 @@ def _still(upload: AssessmentUpload, status: str) -> bool:
 
 
 def upload_import(*, upload: AssessmentUpload) -> None:
-    """Write a confirmed upload, all or nothing, from the rows checked at the preview. A
-    school that has left the programme since then stops the import. Safe to run twice, at
-    once too."""
+    """Write a confirmed upload, all or nothing, from the rows checked at the preview (checked
+    again where the window or the programme changed since: see upload_recheck). Safe to run
+    twice, at once too."""
     if upload.status != UploadStatus.IMPORTING:
         return
     try:
@@ -287,14 +293,9 @@ def upload_import(*, upload: AssessmentUpload) -> None:
             if not _still(upload, UploadStatus.IMPORTING):
                 return
             _import_locked(upload, programme)
-    except _Discard as left:
-        urns = dict(School.objects.values_list("pk", "urn"))
-        reason = "this school no longer takes part in the programme: check the enrolments"
-        shown = [
-            RowError(row, "URN", str(urns.get(school, "")), reason)._asdict()
-            for row, school in left.args[0]
-        ]
-        _record_errors(upload, count=len(shown), shown=shown)
+    except upload_recheck.Refused as refused:
+        shown = [error._asdict() for error in refused.errors]
+        _record_errors(upload, count=refused.count, shown=shown)
     # Imported or refused, the staged rows are of no more use (nor a file left from before
     # files were deleted once checked).
     upload_files.upload_files_delete(upload=upload)
@@ -304,9 +305,7 @@ def _import_locked(upload: AssessmentUpload, programme: Programme) -> None:
     staging.hold_pupils()
     with upload.staged.open("rb") as kept, gzip.open(kept, "rt", encoding="utf-8") as lines:
         staging.stage(lines)
-    outside = staging.staged_outside(programme.pk)
-    if outside:
-        raise _Discard(outside)
+    upload_recheck.recheck(upload)
     report_progress(upload, 50)
     merge = staging.Merge(
         upload, columns=set(upload.summary["columns"]), academic_year=_academic_year(upload)

@@ -151,9 +151,8 @@ def hold_pupils(*, exclusive: bool = False) -> None:
         cursor.execute(f"SELECT {function}(%s, %s)", PUPILS_LOCK)
 
 
-def staged_outside(programme_id: int, limit: int = 500) -> list[tuple[int, int]]:
-    """(row, school id) of staged rows whose school no longer takes part in the programme:
-    enrolments can change between a preview and its confirmation."""
+def staged_outside(programme_id: int, limit: int) -> list[tuple[int, int]]:
+    """(row, school id) of staged rows whose school does not take part in the programme."""
     enrolment = Enrolment._meta.db_table
     comparison = ComparisonSchool._meta.db_table
     sql = f"""
@@ -167,6 +166,19 @@ def staged_outside(programme_id: int, limit: int = 500) -> list[tuple[int, int]]
     with connection.cursor() as cursor:
         cursor.execute(sql, {"programme": programme_id})
         return cursor.fetchall()
+
+
+def staged_scores_outside(low, high, limit: int) -> tuple[int, list[tuple]]:
+    """How many staged rows have a score outside low to high, and (row, score) of the first."""
+    outside = f"FROM {STAGING} WHERE score < %(low)s OR score > %(high)s"
+    params = {"low": low, "high": high}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) {outside}", params)
+        count = cursor.fetchone()[0]
+        if not count:
+            return 0, []
+        cursor.execute(f"SELECT row_no, score {outside} ORDER BY row_no LIMIT {int(limit)}", params)
+        return count, cursor.fetchall()
 
 
 class Merge:

@@ -120,9 +120,14 @@ class Columns:
         return cls(positions, names)
 
 
-def _plain(number) -> str:
+def plain_number(number) -> str:
     """80.0 as 80, 69.5 as 69.5."""
     return format(Decimal(number).normalize(), "f")
+
+
+def outside_scale(low, high) -> str:
+    """Why a score is refused, at the check and at a check done again (upload_recheck)."""
+    return f"is outside this assessment's scale, {plain_number(low)} to {plain_number(high)}"
 
 
 def _read_year_group(text: str) -> tuple:
@@ -371,7 +376,7 @@ class ResultsValidator:
             return None, "is not a number"
         low, high = self.window.scale_min, self.window.scale_max
         if not low <= score <= high:
-            return None, f"is outside this assessment's scale, {_plain(low)} to {_plain(high)}"
+            return None, outside_scale(low, high)
         if score != score.quantize(TENTH):
             return None, "has more than one decimal place"
         return score.quantize(TENTH), None
