@@ -6,7 +6,10 @@ from evaluation.models import PupilYear
 from programmes.models import Enrolment
 from schools.models import School
 from schools.year_groups import year_groups_for
+from visits.form_selectors import rating_summary
 from visits.selectors import next_visits, visit_year_groups
+
+from .figures import chart_series
 
 
 def coverage_year_groups(*, programme, schools) -> list[int]:
@@ -38,3 +41,34 @@ def overdue_first(*, programme, schools, rows: list) -> list[tuple]:
     return sorted(
         pairs, key=lambda pair: (0, pair[1].due_on) if pair[1] and pair[1].overdue else (1,)
     )
+
+
+# The looks of the chart's series, one a rating question, in turn.
+RATING_SERIES = ("all", "other", "disadvantaged", "send", "comparison")
+
+
+def rating_chart(*, programme, rows: list) -> dict | None:
+    """The mean of each rating question at each school (in the coverage rows' order) and
+    across the programme, as a bar chart; its table, with the number of ratings, beside it.
+    None when no record has a rating."""
+    schools = [row.school for row, _due in rows]
+    per_school, overall = rating_summary(programme=programme, schools=schools)
+    if not overall:
+        return None
+    found = {(r["label"], r["school_id"]): r for r in per_school}
+    datasets = []
+    for n, entry in enumerate(overall):
+        cells = [found.get((entry["label"], school.pk)) for school in schools] + [entry]
+        series = chart_series(
+            RATING_SERIES[n % len(RATING_SERIES)],
+            entry["label"],
+            [cell and round(float(cell["mean"]), 2) for cell in cells],
+            [None] * len(cells),
+        )
+        datasets.append(series | {"counts": [cell and cell["count"] for cell in cells]})
+    return {
+        "type": "bar",
+        "labels": [school.name for school in schools] + ["Whole programme"],
+        "unit": "",
+        "datasets": datasets,
+    }

@@ -22,6 +22,8 @@ from programmes.services import comparison_schools_add
 from schools.models import School
 from visits.models import Action, ActionStatus, RecordOfVisit, Risk, VisitKind, VisitLength
 
+from . import visit_forms
+
 BIG_IDEAS = (
     "Coherence",
     "Representation and structure",
@@ -239,6 +241,7 @@ def _load_visits(rng, programme, users) -> None:
         for area in rng.sample(areas, 2)
     )
     _load_action_plans(rng, visits)
+    visit_forms.load(programme, hub_lead=users["hub.lead@example.org"], visits=visits)
 
 
 def _load_action_plans(rng, visits) -> None:

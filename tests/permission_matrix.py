@@ -143,6 +143,8 @@ MATRIX |= {
     "visits:acknowledge": Rule(frozenset({"head_a", "maths_lead_a"}), "visit", method="post"),
     # Photos are added by the SLE who wrote the record (none of these people) or a site admin.
     "visits:photo": Rule(ADMIN, "visit", "other_visit", "post"),
+    # The programme's visit form is composed by its hub leads (and site admins).
+    "visits:form_compose": Rule(LEADS, "slug", "other_slug"),
     "dashboards:coverage_mine": Rule(VISITORS, "slug", "other_slug"),
     "dashboards:coverage_programme": Rule(LEADS, "slug", "other_slug"),
     "visits:action_plan": Rule(SCHOOL_A, "urn", "other_urn"),

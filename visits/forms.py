@@ -5,8 +5,9 @@ from schools.models import School
 from schools.year_groups import YEAR_GROUP_LABELS
 from workgroups.selectors import current_staff
 
-from .models import Action, Progress, Risk, VisitKind, VisitLength
+from .models import Action, Progress, Risk, StandardSection, VisitKind, VisitLength
 from .photos import photo_opened
+from .question_fields import is_grouped, question_field
 from .selectors import programme_year_groups
 
 
@@ -27,6 +28,9 @@ class VisitForm(forms.Form):
     description, raised at several visits, are asked about once."""
 
     client_id = forms.UUIDField(widget=forms.HiddenInput)
+    # The number of the programme's form the page was rendered with: a record written offline
+    # against an older version is kept with that version.
+    form_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     programme = forms.ModelChoiceField(queryset=None, empty_label=None)
     # Rendered as ISO: a date input shows nothing for 01/12/2026.
     visit_date = forms.DateField(
@@ -68,19 +72,23 @@ class VisitForm(forms.Form):
         help_text="One a line: each becomes an action on the school's plan.",
     )
 
-    def __init__(self, *args, school: School, programmes, open_actions, **kwargs):
+    def __init__(self, *args, school: School, programmes, open_actions, version=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.school = school
-        self.action_groups = _once_each(open_actions)
+        self.school, self.version = school, version
+        self.sections = set(version.sections if version else StandardSection.values)
+        shows_actions = StandardSection.ACTIONS in self.sections
+        self.action_groups = _once_each(open_actions) if shows_actions else []
         self.fields["programme"].queryset = Programme.objects.filter(
             pk__in=[p.pk for p in programmes]
         )
         if len(programmes) == 1:
             self.fields["programme"].widget = forms.HiddenInput()
-        self.fields["year_groups"].choices = [
-            (n, YEAR_GROUP_LABELS[n])
-            for n in programme_year_groups(programmes=programmes, school=school)
-        ]
+        years = programme_year_groups(programmes=programmes, school=school)
+        self.fields["year_groups"].choices = [(n, YEAR_GROUP_LABELS[n]) for n in years]
+        if version is not None:
+            self.initial.setdefault("form_version", version.number)
+            for question in version.questions.all():
+                self.fields[question.field_name] = question_field(question, year_groups=years)
         self.fields["staff_worked_with"].queryset = (
             current_staff().filter(school=school).order_by("full_name")
         )
@@ -123,6 +131,25 @@ class VisitForm(forms.Form):
             (action, self[f"action_{action.pk}_progress"], self[f"action_{action.pk}_comment"])
             for action, _ in self.action_groups
         ]
+
+    def shows(self) -> dict[str, bool]:
+        """Which standard sections the programme's form shows, for the template."""
+        return {section: section in self.sections for section in StandardSection.values}
+
+    def question_fields(self):
+        """(question, field, grouped) for each of the programme's own questions."""
+        if self.version is None:
+            return []
+        return [
+            (question, self[question.field_name], is_grouped(self[question.field_name]))
+            for question in self.version.questions.all()
+        ]
+
+    def answers(self) -> dict:
+        """The answers to the programme's questions, by question id."""
+        if self.version is None:
+            return {}
+        return {q.pk: self.cleaned_data.get(q.field_name) for q in self.version.questions.all()}
 
     def action_updates(self) -> dict:
         """Progress on each open action; one answer covers every action of its description."""

@@ -8,6 +8,14 @@ from django.utils import timezone
 
 from schools.models import School, StaffMember
 
+from .form_models import (  # noqa: F401  (Django finds the app's models here)
+    Answer,
+    Question,
+    QuestionKind,
+    StandardSection,
+    VisitFormVersion,
+)
+
 
 class VisitLength(models.TextChoices):
     HALF_DAY = "half_day", "Half day"
@@ -59,6 +67,11 @@ class RecordOfVisit(models.Model):
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # The programme's form as the SLE saw it; none for records written before forms existed.
+    # RESTRICT: a version in use is never deleted alone, only with its programme's records.
+    form_version = models.ForeignKey(
+        VisitFormVersion, on_delete=models.RESTRICT, null=True, blank=True, related_name="visits"
+    )
 
     class Meta:
         ordering = ["-visit_date"]

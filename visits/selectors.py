@@ -88,6 +88,8 @@ def visit_detail(visit):
             "actions_raised",
             "photos",
             "action_updates__action",
+            "answers__question",
+            "form_version__questions",
         )
         .get(pk=visit.pk)
     )

@@ -15,14 +15,20 @@ from mathsprog.services import fields_write
 from programmes.models import Programme
 from schools.models import School
 
+from .answers import answers_checked
 from .models import (
     Action,
     ActionStatus,
     ActionUpdate,
+    Answer,
     PhotoStatus,
     Progress,
+    Question,
+    QuestionKind,
     RecordOfVisit,
     Risk,
+    StandardSection,
+    VisitFormVersion,
     VisitPhoto,
 )
 from .photos import PHOTO_QUEUE_DOWN, photo_opened, visit_photo_fail
@@ -52,6 +58,9 @@ class VisitRecord:
     strengths: str = ""
     next_steps: str = ""
     action_updates: dict = field(default_factory=dict)  # action id -> (progress, comment)
+    # The programme's form as the tablet rendered it, and its answers (question id -> value).
+    form_version: VisitFormVersion | None = None
+    answers: dict = field(default_factory=dict)
 
 
 @transaction.atomic
@@ -77,10 +86,17 @@ def visit_record(*, sle, record: VisitRecord) -> tuple[RecordOfVisit, bool]:
         activities=record.activities,
         strengths=record.strengths,
         next_steps=record.next_steps,
+        form_version=record.form_version,
     )
+    if record.form_version and record.form_version.programme_id != record.programme.pk:
+        raise ValidationError("This form belongs to another programme: reload the page.")
+    answers = answers_checked(version=record.form_version, given=record.answers)
     visit.days = visit.length_in_days()
     visit.full_clean()
     visit.save()
+    for answer in answers:
+        answer.visit = visit
+    Answer.objects.bulk_create(answers)
     visit.staff_worked_with.set(record.staff_worked_with)
     visit.focus_areas.set(record.focus_areas)
     open_actions = {a.pk: a for a in record.school.actions.exclude(status=ActionStatus.DONE)}
@@ -112,6 +128,76 @@ def visit_record(*, sle, record: VisitRecord) -> tuple[RecordOfVisit, bool]:
         visit=visit.pk,
     )
     return visit, True
+
+
+@dataclass
+class QuestionDraft:
+    """A question as the hub lead composed it."""
+
+    kind: str
+    label: str
+    help_text: str = ""
+    required: bool = False
+    choices: list[str] = field(default_factory=list)
+
+
+# A rating's four points when the hub lead names none.
+RATING_LABELS = ["Not yet seen", "Emerging", "Established", "Embedded"]
+
+
+def _question_problems(draft: QuestionDraft) -> list[str]:
+    if draft.kind not in QuestionKind.values:
+        return [f"“{draft.label}”: choose what kind of question it is."]
+    offers_choices = draft.kind in (QuestionKind.ONE_CHOICE, QuestionKind.SEVERAL_CHOICES)
+    if offers_choices and len(set(draft.choices)) < 2:
+        return [f"“{draft.label}”: give at least two different choices, one a line."]
+    if draft.kind == QuestionKind.RATING and draft.choices and len(draft.choices) != 4:
+        return [f"“{draft.label}”: give four labels, for ratings 1 to 4, or none."]
+    return []
+
+
+def _kept_choices(draft: QuestionDraft) -> list[str]:
+    """Choices only where the kind offers them; a rating's labels, given or the usual ones."""
+    if draft.kind == QuestionKind.RATING:
+        return draft.choices or RATING_LABELS
+    if draft.kind in (QuestionKind.ONE_CHOICE, QuestionKind.SEVERAL_CHOICES):
+        return draft.choices
+    return []
+
+
+@transaction.atomic
+def visit_form_publish(
+    *, programme: Programme, sections: list[str], questions: list[QuestionDraft], user
+) -> VisitFormVersion:
+    """Publish the programme's visit form as a new version: earlier versions, and the records
+    written with them, stay exactly as they were."""
+    problems = [p for draft in questions for p in _question_problems(draft)]
+    if any(section not in StandardSection.values for section in sections):
+        problems.append("Choose sections of the standard form.")
+    if problems:
+        raise ValidationError(problems)
+    # Locks the programme's row, so that two publications never take the same number.
+    Programme.objects.select_for_update().get(pk=programme.pk)
+    latest = programme.visit_form_versions.order_by("-number").first()
+    version = VisitFormVersion.objects.create(
+        programme=programme,
+        number=latest.number + 1 if latest else 1,
+        sections=[s for s in StandardSection.values if s in sections],
+        published_by=user,
+    )
+    Question.objects.bulk_create(
+        Question(
+            version=version,
+            position=position,
+            kind=draft.kind,
+            label=draft.label.strip(),
+            help_text=draft.help_text.strip(),
+            required=draft.required,
+            choices=_kept_choices(draft),
+        )
+        for position, draft in enumerate(questions, start=1)
+    )
+    return version
 
 
 def visit_acknowledge(*, visit: RecordOfVisit, user) -> None:

@@ -36,6 +36,24 @@ class VisitTable(PortalTable):
         return str(value)
 
 
+class AnswerTable(PortalTable):
+    """Every answer to a programme's own questions, one a row (a record's version may differ
+    from its neighbour's, so questions are rows, not columns). A rating is its number, for
+    summing; its label is in "Answer"."""
+
+    visit_date = DateColumn(accessor="visit__visit_date", verbose_name="Date", format="j M Y")
+    record = tables.Column(accessor="visit__pk", verbose_name="Record")
+    urn = tables.Column(accessor="visit__school__urn", verbose_name="URN")
+    school = tables.Column(accessor="visit__school__name", verbose_name="School")
+    programme = tables.Column(accessor="visit__programme__name", verbose_name="Programme")
+    version = tables.Column(accessor="visit__form_version__number", verbose_name="Form version")
+    question = tables.Column(accessor="question__label", verbose_name="Question")
+    answer = tables.Column(accessor="shown", verbose_name="Answer", orderable=False)
+    rating = tables.Column(verbose_name="Rating")
+
+    caption = "Answers to the programmes' questions"
+
+
 class _PlanTable(PortalTable):
     """A part of a school's action plan: each line's description links to its edit page for
     those who may edit the plan."""

@@ -7,9 +7,10 @@ from schools.models import School
 from schools.year_groups import YEAR_GROUP_LABELS
 from visits.selectors import coverage
 
-from ..coverage import coverage_year_groups, overdue_first
+from ..coverage import coverage_year_groups, overdue_first, rating_chart
 from ..tables import tables_download
 from ..tables.delivery import coverage_table
+from ..tables.figures import chart_table
 
 
 def _coverage_page(request, programme, schools):
@@ -25,9 +26,14 @@ def _coverage_page(request, programme, schools):
         "overdue_count": sum(1 for _row, due in rows if due and due.overdue),
         "year_groups": [YEAR_GROUP_LABELS[n] for n in year_groups],
     }
+    ratings = rating_chart(programme=programme, rows=rows)
+    # Read by base.html, which then loads the chart script.
+    context |= {"ratings": ratings, "charts": bool(ratings)}
     # Visits, not pupils' results: its downloads are not recorded in the audit log.
-    table = coverage_table(rows, context["year_groups"])
-    if download := tables_download(request, {"coverage": table}):
+    tables = {"coverage": coverage_table(rows, context["year_groups"])}
+    if ratings:
+        tables["chart-ratings"] = chart_table(ratings)
+    if download := tables_download(request, tables):
         return download
     return render(request, "dashboards/coverage.html", context)
 

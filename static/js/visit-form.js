@@ -14,7 +14,7 @@
   if (!form) return;
   // Each person's outbox is their own: on a shared tablet, nobody sends another's records.
   const OUTBOX = `mathsprog:visit-outbox:${form.dataset.user}`;
-  const CACHE = "mathsprog-visits-v2"; // as in visits-sw.js
+  const CACHE = "mathsprog-visits-v3"; // as in visits-sw.js
   const draftKey = form.dataset.draftKey;
   const list = document.getElementById("outbox-list");
   const outboxSection = document.getElementById("outbox");
@@ -37,11 +37,14 @@
 
   const fields = () => Array.from(new FormData(form).entries()).filter(([name]) => name !== "csrfmiddlewaretoken");
 
+  const KEPT_FROM_PAGE = new Set(["csrfmiddlewaretoken", "form_version"]);
+
   function restore(entries) {
     const byName = {};
     for (const [name, value] of entries) (byName[name] ||= []).push(value);
     for (const element of form.elements) {
-      if (!element.name || element.name === "csrfmiddlewaretoken" || !(element.name in byName)) continue;
+      // The form's version is the page's, not the draft's: the questions shown are this page's.
+      if (!element.name || KEPT_FROM_PAGE.has(element.name) || !(element.name in byName)) continue;
       if (element.type === "checkbox" || element.type === "radio") {
         element.checked = byName[element.name].includes(element.value);
       } else {
@@ -218,7 +221,22 @@
     render();
     sendAll();
   });
-  window.addEventListener("online", sendAll);
+  // The programme's form may have changed while the tablet was offline: ask for the page
+  // again (the service worker keeps the new copy) and offer it if its version differs.
+  async function refreshForm() {
+    let page;
+    try {
+      const response = await fetch(location.pathname, { headers: { "X-Visit-Page": "refresh" } });
+      if (!response.ok) return;
+      page = await response.text();
+    } catch {
+      return;
+    }
+    const version = (page.match(/data-form-version="(\d+)"/) || [])[1];
+    const notice = document.getElementById("form-changed");
+    if (notice && version && version !== form.dataset.formVersion) notice.hidden = false;
+  }
+  window.addEventListener("online", () => { sendAll(); refreshForm(); });
 
   // A draft from before (typed, then the tablet slept or the page was closed) comes back.
   const draft = read(draftKey, null);

@@ -1,10 +1,11 @@
 // Keeps the Record of Visit pages and their files, so the form opens with no connection once
 // it has been opened before. Pages come from the network when it answers (always fresh), and
-// from the copy kept here when it does not. Nothing is ever sent from here: records wait in
+// from the copy kept here when it does not. The page carries its form's version
+// (data-form-version) and refreshes its copy here on each new connection. Nothing is ever sent from here: records wait in
 // the page's own outbox.
 // A new name when the form's page or files change shape, so no tablet pairs the new page
 // with the old script; the old copies are dropped when this worker takes over.
-const CACHE = "mathsprog-visits-v2";
+const CACHE = "mathsprog-visits-v3";
 
 self.addEventListener("install", () => self.skipWaiting());
 self.addEventListener("activate", (event) =>
@@ -18,7 +19,9 @@ self.addEventListener("activate", (event) =>
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
-  if (request.mode === "navigate") {
+  // The form page asks for itself again when the connection returns ("X-Visit-Page"), so that
+  // a form the programme changed meanwhile is kept here too.
+  if (request.mode === "navigate" || request.headers.get("X-Visit-Page") === "refresh") {
     event.respondWith(
       fetch(request).then((response) => {
         if (response.ok) {

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import (
     can_acknowledge_visit,
     can_add_visit_photos,
+    programmes_led_by,
     schools_assigned_to_sle,
     visit_or_404,
     visit_photo_addable_or_404,
@@ -22,19 +23,62 @@ from accounts.access import (
     visits_visible_to,
 )
 from accounts.downloads import table_download
+from mathsprog.tables import download_wanted
 from schools.year_groups import YEAR_GROUP_LABELS
 
 from .. import selectors
+from ..form_selectors import (
+    answers_of,
+    current_form_version,
+    form_version_numbered,
+    questions_answered,
+)
 from ..forms import VisitForm, VisitPhotoForm
-from ..models import ActionStatus
+from ..models import ActionStatus, VisitFormVersion
 from ..services import VisitRecord, visit_acknowledge, visit_photo_add, visit_record
-from ..tables import VisitTable
+from ..tables import AnswerTable, VisitTable
 
 SERVICE_WORKER = Path(settings.BASE_DIR) / "static" / "js" / "visits-sw.js"
 
 
 def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
+
+
+def _version_shown(request, programmes) -> VisitFormVersion | None:
+    """The programme's form the page shows: on a send, the version the tablet rendered (perhaps
+    an older one, written offline), or none for a page from before the programme had a form."""
+    if request.method != "POST":
+        return current_form_version(programme=programmes[0])
+    chosen = next(
+        (p for p in programmes if str(p.pk) == request.POST.get("programme")), programmes[0]
+    )
+    number = request.POST.get("form_version", "")
+    if not number.isdigit():
+        return None
+    return form_version_numbered(programme=chosen, number=int(number))
+
+
+def _record_sent(form: VisitForm, school) -> VisitRecord:
+    data = form.cleaned_data
+    return VisitRecord(
+        client_id=data["client_id"],
+        programme=data["programme"],
+        school=school,
+        visit_date=data["visit_date"],
+        kind=data["kind"],
+        length=data["length"],
+        hours=data["hours"],
+        year_groups=data["year_groups"],
+        staff_worked_with=data["staff_worked_with"],
+        focus_areas=data["focus_areas"],
+        activities=data["activities"],
+        strengths=data["strengths"],
+        next_steps=data["next_steps"],
+        action_updates=form.action_updates(),
+        form_version=form.version,
+        answers=form.answers(),
+    )
 
 
 def visit_new(request, urn: int):
@@ -48,6 +92,7 @@ def visit_new(request, urn: int):
         school=school,
         programmes=programmes,
         open_actions=open_actions,
+        version=_version_shown(request, programmes),
         initial={
             "client_id": uuid.uuid4(),
             "programme": programmes[0],
@@ -56,25 +101,8 @@ def visit_new(request, urn: int):
     )
     if request.method == "POST":
         if form.is_valid():
-            data = form.cleaned_data
-            record = VisitRecord(
-                client_id=data["client_id"],
-                programme=data["programme"],
-                school=school,
-                visit_date=data["visit_date"],
-                kind=data["kind"],
-                length=data["length"],
-                hours=data["hours"],
-                year_groups=data["year_groups"],
-                staff_worked_with=data["staff_worked_with"],
-                focus_areas=data["focus_areas"],
-                activities=data["activities"],
-                strengths=data["strengths"],
-                next_steps=data["next_steps"],
-                action_updates=form.action_updates(),
-            )
             try:
-                visit, created = visit_record(sle=request.user, record=record)
+                visit, created = visit_record(sle=request.user, record=_record_sent(form, school))
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -94,6 +122,7 @@ def visit_detail(request, pk: int):
     visit = selectors.visit_detail(visit_or_404(request.user, pk))
     context = {
         "visit": visit,
+        "questions_answered": questions_answered(visit),
         "year_groups": [YEAR_GROUP_LABELS[n] for n in visit.year_groups],
         "can_acknowledge": can_acknowledge_visit(request.user, visit),
         "can_add_photos": can_add_visit_photos(request.user, visit),
@@ -131,7 +160,11 @@ def visit_photo(request, pk: int):
 
 
 def visit_list(request):
-    table = VisitTable(visits_visible_to(request.user).order_by("-visit_date", "-pk"))
+    visits = visits_visible_to(request.user)
+    if download_wanted(request, "answers"):
+        answers = answers_of(visits=visits)
+        return table_download(request, AnswerTable(answers), name="answers")
+    table = VisitTable(visits.order_by("-visit_date", "-pk"))
     download = table_download(request, table, name="visits")
     if download:
         return download
@@ -140,6 +173,7 @@ def visit_list(request):
         "table": table,
         "schools": schools,
         "next_visits": selectors.next_visits_of_sle(sle=request.user),
+        "forms_composable": programmes_led_by(request.user).order_by("name"),
     }
     return render(request, "visits/visit_list.html", context)
 
