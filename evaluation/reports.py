@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from mathsprog.memory import give_back_memory
 from programmes.models import Programme
 from programmes.selectors import TAKING_PART_SQL
 from programmes.services import programme_data_version_bump
@@ -246,6 +247,7 @@ def report_compute(*, programme_id: int) -> ReportSnapshot | None:
     the newer one."""
     started = time.perf_counter()
     threshold = settings.SUPPRESSION_THRESHOLD
+    give_back_memory()  # what an import in this process freed, before the report's peak
     with _one_report_at_a_time(programme_id):
         existing = _computed(programme_id, threshold)
         if existing is not None:
