@@ -16,7 +16,7 @@ pytestmark = [
 PAGES = [
     ("hub.lead@example.org", f"/programmes/{DEMO_SLUG}/", 2),
     ("hub.lead@example.org", f"/programmes/{DEMO_SLUG}/funder-report/", 2),
-    ("hub.lead@example.org", f"/visits/coverage/{DEMO_SLUG}/all/", 0),
+    ("hub.lead@example.org", f"/visits/coverage/{DEMO_SLUG}/all/", 1),
     ("sle01@example.org", "/schools/mine/", 0),
     ("head.100100@example.org", "/schools/100100/", 1),
     ("governor.100100@example.org", "/schools/100100/governor-report/", 1),
