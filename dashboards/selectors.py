@@ -4,9 +4,10 @@ and funder reports, an SLE's home, and what is overdue at the top of a dashboard
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
+from evaluation.models import AssessmentWindow, EntryKind, ReportEntry, ReportSnapshot, WindowKind
 from programmes.models import Enrolment, Programme
 from programmes.selectors import budget, local_authorities_with_school_counts
 from schools.models import School
@@ -173,4 +174,34 @@ def overdue(*, visits_due: list[NextVisit], schools, shown: int) -> Overdue:
         visit_count=len(visits),
         actions=list(actions.select_related("school").order_by("due_date", "pk")[:shown]),
         action_count=actions.count(),
+    )
+
+
+def end_of_year_attainment(*, programmes, school: School | None = None) -> list[tuple]:
+    """The attainment entries (every year group) at the end windows of `programmes`, from
+    each one's latest stored report: of one school, or else of each programme as a whole.
+    Rows of (programme id, programme name, report threshold, window date, year group,
+    figures). One query: each entry's window is found by its slug among its programme's end
+    windows (a window removed since the report was stored leaves its entries out)."""
+    programme = OuterRef("snapshot__programme")
+    latest = ReportSnapshot.objects.filter(programme=programme).order_by("-data_version")
+    ends = AssessmentWindow.objects.filter(
+        programme=programme, kind=WindowKind.END, slug=OuterRef("window")
+    )
+    entries = ReportEntry.objects.filter(
+        snapshot__programme__in=programmes,
+        snapshot=Subquery(latest.values("pk")[:1]),
+        kind=EntryKind.ATTAINMENT,
+        scope_type="school" if school else "programme",
+        scope_id=school.pk if school else F("snapshot__programme_id"),
+    ).annotate(window_date=Subquery(ends.values("date")[:1]))
+    return list(
+        entries.filter(window_date__isnull=False).values_list(
+            "snapshot__programme_id",
+            "snapshot__programme__name",
+            "snapshot__threshold",
+            "window_date",
+            "year_group",
+            "figures",
+        )  # fmt: skip
     )

@@ -13,7 +13,7 @@ from programmes.models import InvitationKind
 from visits.selectors import enrolments_with_days_used, schools_overdue_for_visit, sle_days
 from workgroups.selectors import cpd_counts
 
-from .. import figures, selectors, value
+from .. import figures, selectors, trends, value
 from ..tables import delivery, tables_download
 from ..tables.figures import programme_tables
 
@@ -35,6 +35,8 @@ def programme_dashboard(request, slug: str):
         cohorts=cohorts,
         attention=attention,
     )
+    over_years = trends.year_trends(selectors.end_of_year_attainment(programmes=[programme]))
+    tables |= trends.trend_tables(over_years)
     if download := tables_download(request, tables, figures_of=str(programme), programme=programme):
         return download
     # Lists, read once: the page's tables and their downloads show the same rows.
@@ -61,6 +63,7 @@ def programme_dashboard(request, slug: str):
         "targets": targets_on_track(programme=programme),
         "headlines": headlines,
         "charts": charts,
+        "trends": over_years,
         "cohort_figures": cohorts,
         "attention": attention,
         "taking_part": selectors.schools_taking_part(programme=programme),

@@ -15,7 +15,7 @@ from schools.selectors import schools_with_local_authority, staff_of
 from visits.selectors import next_visits_of_sle
 from workgroups.selectors import cpd_coverage
 
-from .. import figures, selectors
+from .. import figures, selectors, trends
 from ..tables import tables_download
 from ..tables.delivery import MySchoolsTable
 from ..tables.figures import school_tables
@@ -44,14 +44,16 @@ def my_schools(request):
 def school_dashboard(request, urn: int):
     school = school_visible_or_404(request.user, urn)
     programmes = school_programmes_visible_to(request.user, school)
+    comparison_shown = may_see_comparison_school(request.user, school.pk)
     evaluation = figures.school_dashboard_figures(
-        school=school,
-        comparison_shown=may_see_comparison_school(request.user, school.pk),
-        programmes=programmes,
+        school=school, comparison_shown=comparison_shown, programmes=programmes
     )
-    if download := tables_download(
-        request, school_tables(evaluation), figures_of=school.name, school=school
-    ):
+    over_years = trends.year_trends(
+        selectors.end_of_year_attainment(programmes=programmes, school=school),
+        comparison_shown=comparison_shown,
+    )
+    tables = school_tables(evaluation) | trends.trend_tables(over_years)
+    if download := tables_download(request, tables, figures_of=school.name, school=school):
         return download
     current, _ = staff_of(school=school)
     enrolments = list(selectors.school_enrolments(school=school, programmes=programmes))
@@ -65,6 +67,7 @@ def school_dashboard(request, urn: int):
         ],
         "can_edit_school": is_site_admin(request.user),
         "evaluation": evaluation,
+        "trends": over_years,
         "invitations_awaiting": invitations_awaiting(request.user, school).count(),
         "overdue_actions": selectors.overdue_action_count(school=school),
         "charts": True,
