@@ -200,6 +200,11 @@ def leader_school_ids(user) -> frozenset[int]:
     )
 
 
+def may_set_school_targets(user, school: School) -> bool:
+    """A school's own targets are set by those who lead it, and by site admins."""
+    return school.pk in leader_school_ids(user) or is_site_admin(user)
+
+
 def upload_windows_for(user) -> QuerySet:
     """Assessment windows the user may upload results to: those of programmes they lead, and
     of programmes their own school takes part in (enrolled or comparison)."""

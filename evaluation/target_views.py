@@ -6,8 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.access import (
-    is_site_admin,
-    leader_school_ids,
+    may_set_school_targets,
     programme_led_or_404,
     school_programmes_visible_to,
     school_visible_or_404,
@@ -23,7 +22,7 @@ def _school_led_or_404(user, slug: str, urn: int) -> tuple[Programme, School]:
     """A school the user leads (headteacher or maths lead; site admins any) and a programme
     it is enrolled in."""
     school = school_visible_or_404(user, urn)
-    if school.pk not in leader_school_ids(user) and not is_site_admin(user):
+    if not may_set_school_targets(user, school):
         raise Http404("No such page.")
     taking_part = school_programmes_visible_to(user, school).filter(enrolments__school=school)
     return get_object_or_404(taking_part, slug=slug), school

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Subquery
+from django.db.models import OuterRef, Q, Subquery
 
 from accounts.audit import audit
 from accounts.models import AuditAction
@@ -130,14 +130,56 @@ def targets_on_track(*, programme: Programme, school: School | None = None):
     """Each current target of the programme (or of one school in it), with its history and
     its check at each window after the baseline up to its end window. Three queries."""
     windows = list(programme.assessment_windows.order_by("date", "pk"))
-    rows = Target.objects.filter(window__programme=programme, school=school)
-    rows = list(rows.select_related("window"))
-    if not windows or not rows:
-        return []
-    figures, baseline = _figures(programme, school), windows[0]
-    result = []
+    rows = list(
+        Target.objects.filter(window__programme=programme, school=school).select_related("window")
+    )
+    return _on_track(windows, rows, _figures(programme, school)) if windows and rows else []
+
+
+def school_targets_on_track(*, school: School, programmes) -> list[tuple[Programme, list]]:
+    """For each of `programmes` the school is enrolled in, each target checked against the
+    school's own figures: the school's own target where it has set one for the measure, else
+    the programme's (a target's `school_id` says whose). Three queries, whatever the number
+    of programmes."""
+    windows = (
+        AssessmentWindow.objects.filter(
+            programme__in=programmes, programme__enrolments__school=school
+        )
+        .select_related("programme")
+        .distinct()
+    )
+    rows = Target.objects.filter(
+        Q(school=school) | Q(school__isnull=True), window__programme__in=programmes
+    ).select_related("window")
+    latest = ReportSnapshot.objects.filter(programme=OuterRef("snapshot__programme"))
+    entries = ReportEntry.objects.filter(
+        snapshot__programme__in=programmes,
+        snapshot=Subquery(latest.order_by("-data_version").values("pk")[:1]),
+        kind=EntryKind.ATTAINMENT,
+        scope_type="school",
+        scope_id=school.pk,
+        year_group__isnull=True,
+    ).values_list("snapshot__programme_id", "window", "figures")
+    # Per programme: the programme, its windows, its targets and the school's figures.
+    found: dict[int, tuple[Programme, list, list, dict]] = {}
+    for window in windows.order_by("programme__name", "programme_id", "date", "pk"):
+        found.setdefault(window.programme_id, (window.programme, [], [], {}))[1].append(window)
+    for row in rows:
+        if row.window.programme_id in found:
+            found[row.window.programme_id][2].append(row)
+    for programme_id, slug, figures in entries:
+        if programme_id in found:
+            found[programme_id][3][slug] = figures
+    return [(programme, _on_track(windows, rows, figures))
+            for programme, windows, rows, figures in found.values() if rows]  # fmt: skip
+
+
+def _on_track(windows: list, rows: list[Target], figures: dict) -> list[TargetProgress]:
+    """`rows`: the targets, newest first; a school's own ones stand before the programme's."""
+    baseline, result = windows[0], []
     for measure in ReportFigure.values:
         history = [row for row in rows if row.measure == measure]
+        history = [row for row in history if row.school_id is not None] or history
         if not history:
             continue
         target, start = history[0], figure_of(figures.get(baseline.slug), measure)

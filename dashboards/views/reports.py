@@ -13,13 +13,13 @@ from accounts.access import (
 from accounts.audit import audit
 from accounts.models import AuditAction
 from evaluation.selectors import report_status
-from evaluation.targets import targets_on_track
+from evaluation.targets import school_targets_on_track, targets_on_track
 from mathsprog.pdf import pdf_response
 from schools.academic_year import academic_year_of, academic_year_start
 from schools.forms import ReportPeriodForm
 from schools.year_groups import YEAR_GROUP_LABELS
 
-from .. import figures, selectors, value
+from .. import figures, selectors, trends, value
 from ..tables import tables_download
 from ..tables.delivery import funder_tables, governor_tables
 from ..tables.figures import programme_tables, school_tables
@@ -74,12 +74,15 @@ def governor_report(request, urn: int):
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     programmes = school_programmes_visible_to(request.user, school)
     report = selectors.governor_report(school=school, start=start, end=end, programmes=programmes)
+    comparison_shown = may_see_comparison_school(request.user, school.pk)
     evaluation = figures.school_dashboard_figures(
-        school=school,
-        comparison_shown=may_see_comparison_school(request.user, school.pk),
-        programmes=programmes,
+        school=school, comparison_shown=comparison_shown, programmes=programmes
     )
-    tables = school_tables(evaluation)
+    over_years = trends.year_trends(
+        selectors.end_of_year_attainment(programmes=programmes, school=school),
+        comparison_shown=comparison_shown,
+    )
+    tables = school_tables(evaluation) | trends.trend_tables(over_years)
     if download := tables_download(request, tables, figures_of=school.name, school=school):
         return download
     if download := tables_download(request, governor_tables(report)):
@@ -89,6 +92,9 @@ def governor_report(request, urn: int):
         "report": report,
         "year_groups": [YEAR_GROUP_LABELS[n] for n in report.year_groups],
         "evaluation": evaluation,
+        "trends": over_years,
+        "school": school,
+        "school_targets": school_targets_on_track(school=school, programmes=programmes),
         "charts": True,
     }
     if request.GET.get("format") == "pdf":

@@ -6,11 +6,13 @@ from accounts.access import (
     invitations_awaiting,
     is_site_admin,
     may_see_comparison_school,
+    may_set_school_targets,
     programmes_worked_on_as_sle,
     school_programmes_visible_to,
     school_visible_or_404,
     schools_assigned_to_sle,
 )
+from evaluation.targets import school_targets_on_track
 from schools.selectors import schools_with_local_authority, staff_of
 from visits.selectors import next_visits_of_sle
 from workgroups.selectors import cpd_coverage
@@ -68,6 +70,8 @@ def school_dashboard(request, urn: int):
         "can_edit_school": is_site_admin(request.user),
         "evaluation": evaluation,
         "trends": over_years,
+        "school_targets": school_targets_on_track(school=school, programmes=programmes),
+        "may_set_targets": may_set_school_targets(request.user, school),
         "invitations_awaiting": invitations_awaiting(request.user, school).count(),
         "overdue_actions": selectors.overdue_action_count(school=school),
         "charts": True,

@@ -12,11 +12,8 @@ from django.urls import reverse
 from accounts.models import AuditEvent
 from evaluation import targets
 from evaluation.models import (
-    AssessmentWindow,
     Pupil,
     PupilYear,
-    ReportEntry,
-    ReportSnapshot,
     Result,
 )
 from evaluation.reports import report_compute
@@ -24,6 +21,7 @@ from evaluation.targets import kpi_report_link, kpis_fill_from_report, target_se
 from programmes.models import Kpi, ReportFigure
 from programmes.services import programme_data_version_bump
 from tests.factories import KpiFactory
+from tests.targets_data import report_by_hand, target_windows
 
 ALL, DISADVANTAGED, GAP = (
     ReportFigure.EXPECTED_ALL,
@@ -34,37 +32,7 @@ ALL, DISADVANTAGED, GAP = (
 
 @pytest.fixture
 def windows(world):
-    """Baseline on 1 Sep 2025, the end window 300 days later (28 Jun 2026: 122 days to 1 Jan,
-    then 31 + 28 + 31 + 30 + 31 + 27), and an interim window half way, at day 150 (29 Jan)."""
-    made = {}
-    for slug, kind, on in (
-        ("baseline", "baseline", date(2025, 9, 1)),
-        ("interim", "interim", date(2026, 1, 29)),
-        ("end", "end", date(2026, 6, 28)),
-    ):
-        made[slug] = AssessmentWindow.objects.create(
-            programme=world.programme, slug=slug, name=slug.capitalize(), kind=kind, date=on
-        )
-    return made
-
-
-def _report(programme, figures: dict, *, scope=("programme", None)) -> ReportSnapshot:
-    """A stored report by hand: by window, (% all, % disadvantaged, gap) at the expected
-    standard for one scope, every year group together."""
-    scope_type, scope_id = scope[0], scope[1] or programme.pk
-    version = ReportSnapshot.objects.filter(programme=programme).count()
-    snapshot = ReportSnapshot.objects.create(programme=programme, data_version=version, threshold=5)
-    for slug, (every, disadvantaged, gap) in figures.items():
-        ReportEntry.objects.create(
-            snapshot=snapshot, kind="attainment", scope_type=scope_type, scope_id=scope_id,
-            year_group=None, window=slug,
-            figures={"scope": {"type": scope_type, "id": scope_id}, "year_group": None,
-                     "window": slug,
-                     "groups": {"all": {"pct_expected": every},
-                                "disadvantaged": {"pct_expected": disadvantaged}},
-                     "gap": {"disadvantaged": {"pct_expected_points": gap}}},
-        )  # fmt: skip
-    return snapshot
+    return target_windows(world.programme)
 
 
 def _set(world, windows, measure, value, school=None, by=None):
@@ -92,7 +60,7 @@ def _interim(world, school=None) -> dict:
 )
 def test_it_says_whether_a_share_is_on_track(world, windows, interim, status, behind, needed):
     _set(world, windows, ALL, "70")
-    _report(world.programme, {"baseline": (50.0, 40.0, 20.0), "interim": (interim, 0, 0)})
+    report_by_hand(world.programme, {"baseline": (50.0, 40.0, 20.0), "interim": (interim, 0, 0)})
     check = _interim(world)[ALL]
     assert (check.line, check.status, check.behind, check.to_target) == (
         60.0, status, behind, needed,
@@ -111,7 +79,7 @@ def test_it_says_whether_a_share_is_on_track(world, windows, interim, status, be
 )
 def test_a_smaller_gap_is_beyond_the_line(world, windows, interim, status, behind, needed):
     _set(world, windows, GAP, "10")
-    _report(world.programme, {"baseline": (50.0, 40.0, 20.0), "interim": (0, 0, interim)})
+    report_by_hand(world.programme, {"baseline": (50.0, 40.0, 20.0), "interim": (0, 0, interim)})
     check = _interim(world)[GAP]
     assert (check.line, check.status, check.behind, check.to_target) == (
         15.0, status, behind, needed,
@@ -123,14 +91,14 @@ def test_the_line_runs_by_date(world, windows):
     windows["interim"].date = date(2026, 1, 1)
     windows["interim"].save()
     _set(world, windows, DISADVANTAGED, "70")
-    _report(world.programme, {"baseline": (0, 40.0, 0), "interim": (0, 52.2, 0)})
+    report_by_hand(world.programme, {"baseline": (0, 40.0, 0), "interim": (0, 52.2, 0)})
     check = _interim(world)[DISADVANTAGED]
     assert (check.line, check.status) == (52.2, "On track")
 
 
 def test_the_end_window_checks_the_target_itself(world, windows):
     _set(world, windows, ALL, "70")
-    _report(world.programme, {"baseline": (50.0, 0, 0), "end": (69.0, 0, 0)})
+    report_by_hand(world.programme, {"baseline": (50.0, 0, 0), "end": (69.0, 0, 0)})
     [progress] = targets.targets_on_track(programme=world.programme)
     by_window = {c.window.slug: c for c in progress.checks}
     assert by_window["interim"].status == "No figure"  # not in the report
@@ -139,8 +107,8 @@ def test_the_end_window_checks_the_target_itself(world, windows):
 
 def test_a_school_is_checked_on_its_own_figures(world, windows):
     _set(world, windows, ALL, "80", school=world.school_a, by=world.head_a)
-    _report(world.programme, {"baseline": (40.0, 0, 0), "interim": (60.0, 0, 0)},
-            scope=("school", world.school_a.pk))  # fmt: skip
+    report_by_hand(world.programme, {"baseline": (40.0, 0, 0), "interim": (60.0, 0, 0)},
+                   scopes=[("school", world.school_a.pk)])  # fmt: skip
     # The school's own line: from 40 to 80, half way at 60, which it reached.
     assert _interim(world, world.school_a)[ALL].status == "On track"
     assert targets.targets_on_track(programme=world.programme) == []  # no programme target
@@ -149,7 +117,7 @@ def test_a_school_is_checked_on_its_own_figures(world, windows):
 def test_the_selector_reads_three_queries(world, windows, django_assert_num_queries):
     for measure in (ALL, DISADVANTAGED, GAP):
         _set(world, windows, measure, "10")
-    _report(world.programme, {"baseline": (50.0, 40.0, 20.0), "interim": (55.0, 45.0, 15.0)})
+    report_by_hand(world.programme, {"baseline": (50.0, 40.0, 20.0), "interim": (55.0, 45.0, 15.0)})
     with django_assert_num_queries(3):
         assert len(targets.targets_on_track(programme=world.programme)) == 3
 
@@ -224,7 +192,7 @@ def test_the_page_keeps_to_its_queries(client, world, windows, django_assert_max
     for measure in (ALL, DISADVANTAGED, GAP):
         _set(world, windows, measure, "10")
     KpiFactory.create_batch(3, programme=world.programme)
-    _report(world.programme, {"baseline": (50.0, 40.0, 20.0), "interim": (55.0, 45.0, 15.0)})
+    report_by_hand(world.programme, {"baseline": (50.0, 40.0, 20.0), "interim": (55.0, 45.0, 15.0)})
     client.force_login(world.hub_lead)
     with django_assert_max_num_queries(12):
         page = client.get(reverse("evaluation:targets", args=[world.programme.slug]))
@@ -292,7 +260,7 @@ def test_storing_a_report_fills_its_kpis_in(world, windows):
 
 def test_a_hub_lead_links_a_kpi_on_the_page(client, world, windows):
     kpi = KpiFactory(programme=world.programme)
-    _report(world.programme, {"baseline": (50.0, 40.0, 20.0), "interim": (55.0, 45.5, 15.0)})
+    report_by_hand(world.programme, {"baseline": (50.0, 40.0, 20.0), "interim": (55.0, 45.5, 15.0)})
     client.force_login(world.hub_lead)
     url = reverse("evaluation:targets", args=[world.programme.slug])
     client.post(url, {"kpis": "1", "kpis-kpi": kpi.pk, "kpis-report_figure": DISADVANTAGED})
