@@ -201,6 +201,27 @@ def test_the_composer_publishes_a_version(client, world):
     assert "Pupils&#x27; confidence" in page
 
 
+def test_the_composer_adds_a_row_keeping_what_is_typed_and_publishes_nothing(client, world):
+    client.force_login(world.hub_lead)
+    url = reverse("visits:form_compose", args=[world.programme.slug])
+    data = {
+        "sections": ["seen"],
+        "questions-TOTAL_FORMS": "2",
+        "questions-INITIAL_FORMS": "0",
+        "questions-0-label": "Pupils' confidence",
+        "questions-0-kind": "rating",
+        "questions-1-label": "Resources used",
+        "questions-1-kind": "long_text",
+        "add_question": "1",
+    }
+    page = client.post(url, data).content.decode()
+    assert not world.programme.visit_form_versions.exists()
+    assert 'name="questions-TOTAL_FORMS" value="3"' in page
+    assert 'name="questions-2-label"' in page
+    assert 'value="Resources used"' in page
+    assert "This field is required" not in page  # the new empty row asks nothing yet
+
+
 def test_the_detail_page_keeps_a_constant_number_of_queries(client, world):
     version = _publish(world, _rating(), _choice())
     _send(client, world, version, **{_field(version, 1): "1", _field(version, 2): "NCETM"})

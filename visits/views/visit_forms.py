@@ -4,7 +4,13 @@ from django.shortcuts import redirect, render
 
 from accounts.access import programme_led_or_404
 
-from ..compose_forms import QuestionFormSet, SectionsForm, composer_initial, drafts_kept
+from ..compose_forms import (
+    QuestionForm,
+    QuestionFormSet,
+    SectionsForm,
+    composer_initial,
+    drafts_kept,
+)
 from ..form_selectors import current_form_version
 from ..services import visit_form_publish
 
@@ -15,10 +21,15 @@ def visit_form_compose(request, slug: str):
     programme = programme_led_or_404(request.user, slug)
     current = current_form_version(programme=programme)
     sections_initial, questions_initial = composer_initial(current)
-    data = request.POST or None
+    data, adding = request.POST or None, "add_question" in request.POST
+    if adding:  # one more empty row, keeping what is typed; nothing is published
+        data, row = data.copy(), int(data.get("questions-TOTAL_FORMS") or 0)
+        data["questions-TOTAL_FORMS"] = str(row + 1)
+        # As the select would send it: the new row is then unchanged, and asks for nothing.
+        data[f"questions-{row}-kind"] = QuestionForm.base_fields["kind"].initial
     sections = SectionsForm(data, initial=sections_initial)
     questions = QuestionFormSet(data, initial=questions_initial, prefix="questions")
-    if request.method == "POST" and sections.is_valid() and questions.is_valid():
+    if request.method == "POST" and not adding and sections.is_valid() and questions.is_valid():
         try:
             version = visit_form_publish(
                 programme=programme,
