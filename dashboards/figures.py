@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 
 from evaluation.models import EntryKind, ReportSnapshot
 from evaluation.selectors import is_comparison_school, of_report, report_status
+from evaluation.standards import between_scored
 from programmes.models import Programme
 from schools.models import School
 from schools.year_groups import YEAR_GROUP_LABELS
@@ -17,7 +18,8 @@ def programme_headlines(*, snapshot: ReportSnapshot | None, programme: Programme
     attainment at each window and progress between each pair, in the order of the windows'
     dates and each window by its name; and of the programme's own schools, `latest`, the
     attainment at the latest window with figures, and `change`, the progress from the first
-    window to that one (each None where the report has none)."""
+    window to that one of those between scored windows, whose gap changes it shows (each
+    None where the report has none)."""
     if snapshot is None:
         return {"attainment": [], "progress": [], "latest": None, "change": None}
 
@@ -55,7 +57,10 @@ def _named(headlines: dict, windows: list[tuple[str, str]]) -> dict:
     to_latest = [
         e
         for e in progress
-        if latest and e["scope"]["type"] == "programme" and e["to"] == latest["window"]
+        if latest
+        and e["scope"]["type"] == "programme"
+        and e["to"] == latest["window"]
+        and between_scored(e.get("bands"))
     ]
 
     def named(entry: dict | None) -> dict | None:

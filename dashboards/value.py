@@ -10,6 +10,7 @@ from django.db.models import OuterRef, Subquery, Sum
 
 from evaluation.models import EntryKind, ReportSnapshot
 from evaluation.selectors import of_report
+from evaluation.standards import between_scored
 from programmes.models import Enrolment, Programme, SpendEntry
 from programmes.selectors import Budget
 
@@ -19,7 +20,9 @@ PENNY = Decimal("0.01")
 @dataclass(frozen=True)
 class Progress:
     """The progress entries (all year groups) of the programme and of each cohort, from the
-    programme's first window to the latest it has progress to, each window by its name."""
+    programme's first window to the latest it has progress to, each window by its name; of
+    those between scored windows, where there are any, since only they have the effect size
+    that months of progress need."""
 
     programme: dict | None
     cohorts: list[dict]
@@ -47,7 +50,8 @@ def progress_to_latest(*, snapshot: ReportSnapshot | None, programme: Programme)
     ours = [e for e in placed if e["scope"]["type"] == "programme"]
     if not ours:
         return Progress(None, [])
-    span = max(ours, key=lambda e: (order[e["to"]], -order[e["from"]]))
+    scored = [e for e in ours if between_scored(e.get("bands"))]
+    span = max(scored or ours, key=lambda e: (order[e["to"]], -order[e["from"]]))
 
     def named(entry: dict) -> dict:
         return entry | {"from": names[entry["from"]], "to": names[entry["to"]]}
@@ -84,6 +88,8 @@ class ValueForMoney:
     cohorts: list[Cost]
     # Spend not recorded against a school of a cohort, shared between cohorts by pupils.
     shared: Decimal
+    # Whether both windows are scored: else there are no gains, so no months of progress.
+    scored: bool
 
     @property
     def rows(self) -> list[Cost]:
@@ -152,4 +158,5 @@ def value_for_money(
         programme=_cost(entry["scope"]["name"], spent, entry),
         cohorts=[_cost(c["scope"]["name"], cohort_spend(c), c) for c in progress.cohorts],
         shared=_money(shared),
+        scored=between_scored(entry.get("bands")),
     )

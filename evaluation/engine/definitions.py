@@ -18,8 +18,9 @@ EFFECT_GROUPS = ("all", "disadvantaged", "send")
 # to months' progress: the upper bound of 0, 1, 2 ... 11 months; above the last is 12.
 MONTHS_UPPER_BOUNDS = (0.01, 0.09, 0.18, 0.26, 0.35, 0.44, 0.52, 0.61, 0.69, 0.78, 0.87, 0.95)
 # What the engine computes, raised whenever a stored report lacks figures it now gives (2: the
-# intervals and clustering figures): stored reports of an older version are recomputed.
-FIGURES_VERSION = 2
+# intervals and clustering figures; 3: progress entries with a window of teacher assessments,
+# and every progress entry's bands): stored reports of an older version are recomputed.
+FIGURES_VERSION = 3
 # The normal quantile of every 95% interval, to the digits the method page states.
 Z = 1.959964
 # 80% power at 5% two-sided significance: z_0.975 + z_0.8, as the EEF's guidance rounds it.

@@ -1,6 +1,8 @@
-"""Progress between two windows: the gains of the pupils with a score at both, per scope and
-year group as they were at the earlier one; the change in the gaps over the same pupils; the
-effect size against the comparison schools; and the pupils lost between the two."""
+"""Progress between two windows: the pupils counted at both, per scope and year group as they
+were at the earlier one, by band at each window (transitions), and the pupils lost between
+the two; where both windows are scored, also the pupils' gains, the change in the gaps over
+the same pupils and the effect size against the comparison schools. A window of teacher
+assessments only has no scores to gain: those figures are null in its entries."""
 
 import numpy as np
 
@@ -12,33 +14,28 @@ from .scopes import ALL_YEARS, YEARS, Membership, school_cells, year_of
 from .sums import Scale, Sums, gap_index
 from .threads import each
 
+GAP_CHANGE_FIELDS = ("mean_points", "pct_expected_points", "gap_index", "mean_points_ci")
+
 
 def progress(earlier: WindowRows, later: WindowRows, memberships: list[Membership], *,
              comparison: Membership | None, threshold: int, comparison_schools: frozenset
              ) -> list[dict]:  # fmt: skip
     """`comparison` (one of `memberships`, or None) is the comparison schools' membership."""
-    if not (earlier.scored and later.scored):
-        return []
-    measured = each(_measurer(Matched.of(earlier, later)), memberships)
-    arm = measured[memberships.index(comparison)] if comparison else None
+    scored = earlier.scored and later.scored
+    bands = {"from": list(earlier.bands), "to": list(later.bands)}
+    shape = (len(bands["from"]), len(bands["to"]))
+    measured = each(_measurer(Matched.of(earlier, later), shape, scored), memberships)
+    arm = measured[memberships.index(comparison)] if comparison and scored else None
     present = Presenter(threshold)
     entries = []
     for membership, m in zip(memberships, measured, strict=True):
         shown = np.flatnonzero(m["gain"].n["all"] > 0)
         clusters = _clusters(m, arm) if arm is not None else None
-        columns = {
-            "n": counts_at(m["gain"].n, shown),
-            "assessed": counts_at(m["assessed"].n, shown),
-            "gain": {g: figures(m["gain"].mean(g)[shown], 2) for g in GROUPS},
-            "transitions": {g: m["gain"].totals[g][3:][:, shown].astype(int).T.tolist()
-                            for g in transitions.TRANSITION_GROUPS},
-            "changes": {name: _gap_changes(m, shown, name, ahead, behind)
-                        for name, (ahead, behind) in GAPS.items()},
-        }  # fmt: skip
+        columns = _columns(m, shown, scored)
         for j, key in enumerate(shown.tolist()):
             scope = membership.scope(key, comparison_schools)
             entry = {"scope": scope, "year_group": year_of(key), "from": earlier.slug,
-                     "to": later.slug, **_entry(present, columns, j)}  # fmt: skip
+                     "to": later.slug, **_entry(present, columns, j, bands)}  # fmt: skip
             in_programme = scope["type"] != "comparison" and not scope.get("comparison")
             if arm is not None and in_programme and entry["n_matched"] is not None:
                 hidden = present.hidden({g: columns["n"][g][j] for g in GROUPS})
@@ -48,49 +45,80 @@ def progress(earlier: WindowRows, later: WindowRows, memberships: list[Membershi
     return entries
 
 
-def _measurer(matched: Matched):
-    """A function that measures, for one membership, the sums behind every figure: each
-    matched pupil's gain, earlier and later scores, the gap indices at both windows, and
-    the pupils assessed at the earlier window (for attrition)."""
-    rows, before, after = matched.earlier, matched.before, matched.after
-    index = np.arange(len(before))
+def _measurer(matched: Matched, shape: tuple[int, int], scored: bool):
+    """A function that measures, for one membership, the sums behind every figure: the
+    matched pupils' gains (counts only where a window has no scores: the gains are then NaN)
+    with their transition cells, the pupils assessed at the earlier window (for attrition),
+    and where both windows are scored the figures of _score_measurer."""
+    rows = matched.earlier
+    index = np.arange(len(rows.pupil))
     schools, at, cells, cell_count = school_cells(rows, index)
     splits = rows.splits(index)
-    bands = transitions.cell_flags(
-        (rows.at_expected(), rows.at_higher()), (matched.after_expected, matched.after_higher)
-    )
-    by_school = {  # the gains' sums carry each pupil's transition cell as its flags
-        "gain": Sums.of_rows(cells, cell_count, splits, after - before, bands),
-        "before": Sums.of_rows(cells, cell_count, splits, before, (rows.at_expected(),)),
-        "after": Sums.of_rows(cells, cell_count, splits, after, (matched.after_expected,)),
-    }
-    clustered = {g: intervals.cluster_sums(by_school["after"].totals[g], len(schools))
-                 for g in EFFECT_GROUPS}  # fmt: skip
+    bands = transitions.cell_flags(rows.band(), matched.after_band, shape)
+    gains = matched.after - matched.before
+    by_school = {"gain": Sums.of_rows(cells, cell_count, splits, gains, bands)}
+    scores = None
+    if scored:
+        by_school |= {
+            "before": Sums.of_rows(cells, cell_count, splits, matched.before,
+                                   (rows.at_expected(),)),
+            "after": Sums.of_rows(cells, cell_count, splits, matched.after,
+                                  (matched.after_expected,)),
+        }  # fmt: skip
+        scores = _score_measurer(matched, schools, at, by_school["after"])
     window, assessed = matched.window_before, matched.assessed_before
     assessed_schools, _, assessed_cells, assessed_size = school_cells(window, assessed)
     assessed_by_school = Sums.of_rows(assessed_cells, assessed_size, window.splits(assessed))
 
-    scales = Scale(before), Scale(after)  # for the gap index, once for every scope
+    def measure(membership: Membership) -> dict:
+        to_scopes = membership.cells(schools)
+        result = {name: sums.regrouped(*to_scopes) for name, sums in by_school.items()}
+        result["assessed"] = assessed_by_school.regrouped(*membership.cells(assessed_schools))
+        return result | (scores(membership) if scores else {})
+
+    return measure
+
+
+def _score_measurer(matched: Matched, schools: np.ndarray, at: np.ndarray, after: Sums):
+    """For the effect size and the gap changes of two scored windows: a function giving, for
+    one membership, the later scores' sums per school (for the ICC) and the gap indices at
+    both windows."""
+    rows, index = matched.earlier, np.arange(len(matched.before))
+    clustered = {g: intervals.cluster_sums(after.totals[g], len(schools)) for g in EFFECT_GROUPS}
+    scales = Scale(matched.before), Scale(matched.after)  # for the gap index, once for all
 
     def measure(membership: Membership) -> dict:
         keys, key_rows, size = membership.keys(rows.year_group, schools, at, index)
         behind = rows.behind(key_rows)
-        to_scopes = membership.cells(schools)
         sources, cluster_keys, _ = membership.clusters(schools)
-        return {name: sums.regrouped(*to_scopes) for name, sums in by_school.items()} | {
+        return {
             "clusters": {
                 g: np.stack([np.bincount(cluster_keys, row[sources], size) for row in sums])
                 for g, sums in clustered.items()
             },
             "index_before": gap_index(keys, size, scales[0], key_rows, behind),
             "index_after": gap_index(keys, size, scales[1], key_rows, behind),
-            "assessed": assessed_by_school.regrouped(*membership.cells(assessed_schools)),
         }
 
     return measure
 
 
-def _entry(present: Presenter, columns: dict, j: int) -> dict:
+def _columns(m: dict, shown: np.ndarray, scored: bool) -> dict:
+    """Every figure of every key shown, a list a figure and group."""
+    nothing = [None] * len(shown)
+    return {
+        "n": counts_at(m["gain"].n, shown),
+        "assessed": counts_at(m["assessed"].n, shown),
+        "gain": {g: figures(m["gain"].mean(g)[shown], 2) if scored else nothing for g in GROUPS},
+        "transitions": {g: m["gain"].totals[g][3:][:, shown].astype(int).T.tolist()
+                        for g in transitions.TRANSITION_GROUPS},
+        "changes": {name: _gap_changes(m, shown, name, ahead, behind) if scored
+                    else dict.fromkeys(GAP_CHANGE_FIELDS, nothing)
+                    for name, (ahead, behind) in GAPS.items()},
+    }  # fmt: skip
+
+
+def _entry(present: Presenter, columns: dict, j: int, bands: dict[str, list[str]]) -> dict:
     counts = {g: columns["n"][g][j] for g in GROUPS}
     hidden = present.hidden(counts)
     groups = {
@@ -100,15 +128,15 @@ def _entry(present: Presenter, columns: dict, j: int) -> dict:
         for g in GROUPS
     }  # fmt: skip
     assessed = {g: columns["assessed"][g][j] for g in GROUPS}
+    cells = {g: column[j] for g, column in columns["transitions"].items()}
     return {
         "n_matched": None if "all" in hidden else counts["all"],
         "groups": groups,
         "gap_change": present.gaps(columns["changes"], j, counts, hidden),
         "effect_size": None,
         "attrition": present.attrition(assessed, counts, hidden),
-        "transitions": transitions.matrices(
-            {g: cells[j] for g, cells in columns["transitions"].items()}, hidden, present.threshold
-        ),
+        "bands": bands,
+        "transitions": transitions.matrices(cells, hidden, present.threshold, bands),
     }
 
 

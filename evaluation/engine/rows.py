@@ -5,7 +5,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from ..standards import CODES
+from ..standards import CODES, SCORE_BANDS, STANDARDS
 from .definitions import GAPS
 
 
@@ -57,6 +57,19 @@ class WindowRows:
             return np.nan_to_num(self.score, nan=-np.inf) >= self.higher
         return self.code == CODES["GDS"]
 
+    @property
+    def bands(self) -> tuple[str, ...]:
+        """The bands of this window's transition matrices, lowest first."""
+        return SCORE_BANDS if self.scored else tuple(STANDARDS)
+
+    def band(self) -> np.ndarray:
+        """Each pupil's band, its place in `bands`: how many of the expected and higher
+        standards the score reaches (a score at the higher reaches the expected too), or the
+        teacher assessment's rank less one (-1 for pupils not counted)."""
+        if self.scored:
+            return self.at_expected().astype(np.int8) + self.at_higher()
+        return self.code.astype(np.int8) - CODES["PKF"]
+
     def behind(self, index: np.ndarray) -> dict[str, np.ndarray]:
         """For each of GAPS, whether each pupil of `index` is in the group behind (a group
         named as the attribute that marks it)."""
@@ -80,36 +93,38 @@ def _per_row(f) -> bool:
 
 @dataclass
 class Matched:
-    """The pupils with a score at both of two windows, aligned: element i of every array is
-    one pupil. `earlier` holds their rows of the earlier window (school, year group and
-    groups as they were then), in order of earlier score; `after` and `after_expected` their
-    later score and whether it reaches the later window's expected and higher standards.
-    Nothing of the later window is left to be indexed by earlier rows."""
+    """The pupils counted at both of two windows (population(): with a score, or in a window
+    of teacher assessments only, with a code), aligned: element i of every array is one pupil.
+    `earlier` holds their rows of the earlier window (school, year group and groups as they
+    were then), in order of earlier value; `after` their later score (NaN throughout where the
+    later window has teacher assessments only), `after_expected` whether they reach the later
+    window's expected standard, and `after_band` their band there (WindowRows.band). Nothing
+    of the later window is left to be indexed by earlier rows."""
 
     earlier: WindowRows
     after: np.ndarray
     after_expected: np.ndarray
-    after_higher: np.ndarray
-    # For attrition: the whole earlier window, and which of its rows have a score, matched
+    after_band: np.ndarray
+    # For attrition: the whole earlier window, and which of its rows are counted, matched
     # or not (indices of that window's own arrays).
     window_before: WindowRows
     assessed_before: np.ndarray
 
     @classmethod
     def of(cls, earlier: WindowRows, later: WindowRows) -> "Matched":
-        first = np.flatnonzero(~np.isnan(earlier.score))
-        second = np.flatnonzero(~np.isnan(later.score))
+        first = np.flatnonzero(earlier.population())
+        second = np.flatnonzero(later.population())
         _, at_first, at_second = np.intersect1d(
             earlier.pupil[first], later.pupil[second], assume_unique=True, return_indices=True
         )
         earlier_rows, later_rows = first[at_first], second[at_second]
-        order = np.argsort(earlier.score[earlier_rows], kind="stable")  # see ranks_within
+        order = np.argsort(earlier.value()[earlier_rows], kind="stable")  # see ranks_within
         earlier_rows, later_rows = earlier_rows[order], later_rows[order]
         return cls(
             earlier=earlier.take(earlier_rows),
             after=later.score[later_rows],
             after_expected=later.at_expected()[later_rows],
-            after_higher=later.at_higher()[later_rows],
+            after_band=later.band()[later_rows],
             window_before=earlier,
             assessed_before=first,
         )

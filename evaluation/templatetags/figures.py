@@ -6,6 +6,7 @@ from django import template
 from evaluation.engine.definitions import months_progress
 from evaluation.selectors import too_few as too_few_words
 from evaluation.selectors import withheld
+from evaluation.standards import SCORE_BANDS, SHORT, between_scored
 
 register = template.Library()
 
@@ -149,7 +150,11 @@ def with_intervals(values: list, intervals: list | None) -> list[tuple]:
     return [(v, intervals[i] if i < len(intervals) else None) for i, v in enumerate(values)]
 
 
-BAND_NAMES = {"below": "Below expected", "expected": "Expected", "higher": "Higher"}
+# Each band's heading: a scored window's three, a teacher-assessment window's four codes.
+BAND_NAMES = {"below": "Below expected", "expected": "Expected", "higher": "Higher"} | SHORT
+# The bands of entries stored before windows of teacher assessments had progress entries (and
+# bands): between scored windows only.
+SCORED_PAIR = {"from": SCORE_BANDS, "to": SCORE_BANDS}
 TRANSITION_GROUP_NAMES = {
     "all": "All pupils",
     "disadvantaged": "Disadvantaged",
@@ -159,11 +164,32 @@ TRANSITION_GROUP_NAMES = {
 }
 
 
+@register.filter(name="between_scored")
+def between_scored_filter(bands: dict | None) -> bool:
+    """{% if entry.bands|between_scored %}: whether a progress entry has gains (see
+    evaluation.standards.between_scored)."""
+    return between_scored(bands)
+
+
 @register.filter
-def transition_rows(transitions: dict | None) -> list[dict]:
-    """{% for group in entry.transitions|transition_rows %}: each group's matrix as rows of
-    cells (count, % of its row, shading level 0 to 4). A row with a withheld cell has no
-    percentages, since its total is not known; a withheld group has no rows."""
+def transition_columns(bands: dict | None) -> list[str]:
+    """{% for name in entry.bands|transition_columns %}: the headings of the later window's
+    bands, the matrix's columns."""
+    return [BAND_NAMES[band] for band in (bands or SCORED_PAIR)["to"]]
+
+
+@register.filter
+def transition_table(entry: dict) -> list[dict]:
+    """{% for group in entry|transition_table %}: a progress entry's transition_rows."""
+    return transition_rows(entry.get("transitions"), entry.get("bands"))
+
+
+def transition_rows(transitions: dict | None, bands: dict | None = None) -> list[dict]:
+    """Each group's matrix as rows of cells (count, % of its row, shading level 0 to 4), a row
+    an earlier band and a cell a later one, as the entry's `bands` give them. A row with a
+    withheld cell has no percentages, since its total is not known; a withheld group has no
+    rows."""
+    bands = bands or SCORED_PAIR
     groups = []
     for key, name in TRANSITION_GROUP_NAMES.items():
         matrix = (transitions or {}).get(key)
@@ -173,14 +199,14 @@ def transition_rows(transitions: dict | None) -> list[dict]:
             groups.append({"name": name, "suppressed": True, "rows": []})
             continue
         rows = []
-        for earlier, label in BAND_NAMES.items():
-            counts = [matrix[earlier][later] for later in BAND_NAMES]
+        for earlier in bands["from"]:
+            counts = [matrix[earlier][later] for later in bands["to"]]
             total = None if None in counts else sum(counts)
             cells = [
                 (c, round(100 * c / total, 1) if total else None,
                  min(4, int(4 * c / total + 0.5)) if total else 0)
                 for c in counts
             ]  # fmt: skip
-            rows.append({"band": label, "cells": cells, "total": total})
+            rows.append({"band": BAND_NAMES[earlier], "cells": cells, "total": total})
         groups.append({"name": name, "suppressed": False, "rows": rows})
     return groups

@@ -209,3 +209,48 @@ def test_it_refuses_the_funder_report_to_those_who_do_not_lead_the_programme(cli
     client.force_login(world.head_a)
     response = client.get(reverse("dashboards:funder_report", args=[world.programme.slug]))
     assert response.status_code == 404
+
+
+CODES = ["PKF", "WTS", "EXS", "GDS"]
+
+
+def teacher_assessed(entry: dict) -> dict:
+    """The entry as the report gives it where its later window has teacher assessments only:
+    pupils matched, banded by code at that window, and no gains or effect size."""
+    return entry | {"bands": {"from": ["below", "expected", "higher"], "to": CODES},
+                    "groups": {"all": {"n": entry["n_matched"], "mean_gain": None}},
+                    "effect_size": None}  # fmt: skip
+
+
+def test_a_later_teacher_assessed_window_gives_way_to_the_latest_scored_one(client, world, costed):
+    programme, first, second = costed
+    ours = scope_of("programme", programme)
+    store_report(programme, [
+        progress_entry(ours, "baseline-2025", "spring-2026", n=300, months=2),
+        progress_entry(scope_of("cohort", first), "baseline-2025", "spring-2026", n=120,
+                       months=3),
+        # The latest window, teacher assessed: no months of progress to cost.
+        teacher_assessed(progress_entry(ours, "baseline-2025", "end-2026", n=400, months=None)),
+        teacher_assessed(progress_entry(scope_of("cohort", first), "baseline-2025", "end-2026",
+                                        n=250, months=None)),
+    ])  # fmt: skip
+    client.force_login(world.hub_lead)
+    page = client.get(reverse("dashboards:programme", args=[programme.slug])).content.decode()
+    assert "pupils matched from Baseline to Spring check" in page
+    rows = value_rows(page)
+    # £6,000 / 300 = £20.00 a pupil; / (300 x 2) = £10.00 a month.
+    assert rows[programme.name] == ["£6,000.00", "300", "£20.00", "2", "£10.00"]
+    # Cohort A: £3,000 + 120/300 of £2,000 = £3,800; / 120 = £31.67; / (120 x 3) = £10.56.
+    assert rows["Cohort A"] == ["£3,800.00", "120", "£31.67", "3", "£10.56"]
+    assert "Cohort B" not in rows  # no progress over those windows
+
+
+def test_teacher_assessment_alone_costs_pupils_but_not_months():
+    entry = teacher_assessed({"scope": {"name": "P"}, "from": "A", "to": "B", "n_matched": 80})
+    spent = Decimal("2000")
+    value = value_for_money(
+        progress=Progress(entry, []), programme=None, budget=Budget([], spent, spent)
+    )
+    assert value.scored is False
+    assert value.programme.per_pupil == Decimal("25.00")  # 2,000 / 80
+    assert (value.programme.months, value.programme.per_month) == (None, None)

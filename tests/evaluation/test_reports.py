@@ -237,6 +237,7 @@ def test_it_prints_the_report_as_documented(imported):
         "gap_change",
         "effect_size",
         "attrition",
+        "bands",
         "transitions",
     }
     assert progress["attrition"]["all"] == {"lost": 0, "of": progress["n_matched"]}

@@ -13,10 +13,11 @@ from tests.evaluation.test_engine import MEMBERSHIPS
 from tests.reference import reference_report
 from tests.reference.model import Programme, Row
 from tests.reference.model import Window as ReferenceWindow
-from tests.reference.transitions import POSITIONS, withheld_positions
+from tests.reference.transitions import withheld_positions
 
 BANDS = ["below", "expected", "higher"]
 GROUPS = ["all", "disadvantaged", "other", "send", "non_send"]
+POSITIONS = [(before, after) for before in BANDS for after in BANDS]  # in reading order
 # A score in each band when the standards are 100 and 110.
 SCORE = {"below": 95, "expected": 105, "higher": 115}
 

@@ -19,7 +19,7 @@ def differences(expected, actual, path: str) -> list[str]:
         for key in expected.keys() & actual.keys():
             found += differences(expected[key], actual[key], f"{path}.{key}")
         return found
-    elif isinstance(expected, list):  # an interval [low, high]
+    elif isinstance(expected, list):  # an interval [low, high], or a window's bands
         if not isinstance(actual, list | tuple) or len(actual) != len(expected):
             return [f"{path}: expected {to_plain(expected)!r}, engine {actual!r}"]
         found = []

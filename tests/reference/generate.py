@@ -1,9 +1,10 @@
 """Hypothesis strategies for whole programmes: enrolled schools in cohorts, local authorities
 and work groups (a school in several or none), comparison schools or none; two or three
 windows in date order, in one academic year or several, scored, teacher assessment only or
-both; pupils joining, leaving, changing school or year group from one academic year to the
-next; missing and tied scores, and windows where every score is the same; rows in any
-order; thresholds 1 to 6 with groups around them."""
+both (so pairs of scored windows, of teacher-assessed ones, and of one of each); pupils
+joining, leaving, changing school or year group from one academic year to the next; missing
+and tied scores, and windows where every score is the same; rows in any order; thresholds 1
+to 6 with groups around them."""
 
 from fractions import Fraction
 

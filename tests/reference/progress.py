@@ -1,6 +1,8 @@
-"""The progress figures of a programme (the method page's "Progress" section), plus attrition:
-between every pair of scored windows in date order, over the pupils with a score in both,
-each placed (scope, year group, groups) as at the earlier window."""
+"""The progress figures of a programme (the method page's "Progress" section), plus attrition
+and transitions: between every pair of windows in date order, over the pupils counted at both
+(with a score, or in a window of teacher assessments only with a code), each placed (scope,
+year group, groups) as at the earlier window. Gains, gap changes and effect sizes need a score
+at both windows: where either window has teacher assessments only, they are null."""
 
 import math
 from dataclasses import dataclass
@@ -12,7 +14,7 @@ from .groups import EFFECT_GROUPS, GAPS, GROUPS, gap_index, gap_state, split, wi
 from .intervals import Z, clustering, interval, welch
 from .model import Programme, Row, Scope, Window, in_key, keys
 from .rounding import derived, rounded
-from .transitions import transitions
+from .transitions import bands, transitions
 
 GAP_FIGURES = ("mean_points", "pct_expected_points", "gap_index", "mean_points_ci")
 
@@ -39,18 +41,15 @@ class Match:
 
 
 def matched(earlier: Window, later: Window) -> list[Match]:
-    """The pupils with a score at both windows."""
-    matches = []
-    for row in earlier.rows:
-        then = later.row_of(row.pupil)
-        if row.score is not None and then is not None and then.score is not None:
-            matches.append(Match(row, then))
-    return matches
+    """The pupils counted at both windows."""
+    at_later = {row.pupil: row for row in later.counted()}
+    return [Match(row, at_later[row.pupil]) for row in earlier.counted() if row.pupil in at_later]
 
 
-def group_gain(matches: list[Match]) -> dict:
-    if not matches:
-        return {"n": 0, "mean_gain": None}
+def group_gain(matches: list[Match], scored: bool) -> dict:
+    """A group's pupils and mean gain (null with no pupils, or no scores at a window)."""
+    if not matches or not scored:
+        return {"n": len(matches), "mean_gain": None}
     return {"n": len(matches), "mean_gain": rounded(mean(m.gain for m in matches), 2)}
 
 
@@ -143,10 +142,10 @@ def effect_size(programme: Programme, scope: Scope, year_group, matches, all_mat
 
 
 def attrition(scope, year_group, earlier: Window, later: Window, hidden, threshold) -> dict:
-    """For each group: of the pupils of the key and group with a score at the earlier window
-    ("of"), how many have none at the later one ("lost")."""
-    scored = [row for row in earlier.rows if row.score is not None]
-    by_group = split([row for row in scored if in_key(row, scope, year_group)])
+    """For each group: of the pupils of the key and group counted at the earlier window
+    ("of"), how many are not counted at the later one ("lost")."""
+    by_group = split([row for row in earlier.counted() if in_key(row, scope, year_group)])
+    at_later = {row.pupil for row in later.counted()}
     counts = {name: len(rows) for name, rows in by_group.items()}
     hidden_here = hidden | withheld(counts, threshold)
     figures = {}
@@ -154,10 +153,16 @@ def attrition(scope, year_group, earlier: Window, later: Window, hidden, thresho
         if name in hidden_here:
             figures[name] = {"lost": None, "of": None, "suppressed": True}
             continue
-        later_rows = (later.row_of(row.pupil) for row in rows)
-        lost = sum(1 for then in later_rows if then is None or then.score is None)
+        lost = sum(1 for row in rows if row.pupil not in at_later)
         figures[name] = {"lost": lost, "of": len(rows)}
     return figures
+
+
+def no_gap_change(gap, counts, hidden) -> dict:
+    """A gap's change where a window has no scores: every figure null, withheld as ever."""
+    if gap_state(gap, counts, hidden) == "withheld":
+        return dict.fromkeys(GAP_FIGURES) | {"suppressed": True}
+    return dict.fromkeys(GAP_FIGURES)
 
 
 def progress_entry(programme, scope, year_group, earlier, later, all_matches) -> dict:
@@ -165,12 +170,18 @@ def progress_entry(programme, scope, year_group, earlier, later, all_matches) ->
     in_group = {name: [m for m in matches if test(m.earlier)] for name, test in GROUPS.items()}
     counts = {name: len(group) for name, group in in_group.items()}
     hidden = withheld(counts, programme.threshold)
+    scored = earlier.scored and later.scored
     groups = {
         name: {"n": None, "mean_gain": None, "suppressed": True}
         if name in hidden
-        else group_gain(in_group[name])
+        else group_gain(in_group[name], scored)
         for name in GROUPS
     }
+    if scored:
+        changes = {g: gap_change(matches, g, counts, hidden, earlier, later) for g in GAPS}
+        effect = effect_size(programme, scope, year_group, matches, all_matches, hidden)
+    else:
+        changes, effect = {g: no_gap_change(g, counts, hidden) for g in GAPS}, None
     return {
         "scope": scope.as_json(),
         "year_group": year_group,
@@ -178,22 +189,19 @@ def progress_entry(programme, scope, year_group, earlier, later, all_matches) ->
         "to": later.slug,
         "n_matched": None if "all" in hidden else counts["all"],
         "groups": groups,
-        "gap_change": {
-            gap: gap_change(matches, gap, counts, hidden, earlier, later) for gap in GAPS
-        },
-        "effect_size": effect_size(programme, scope, year_group, matches, all_matches, hidden),
+        "gap_change": changes,
+        "effect_size": effect,
         "attrition": attrition(scope, year_group, earlier, later, hidden, programme.threshold),
+        "bands": {"from": list(bands(earlier)), "to": list(bands(later))},
         "transitions": transitions(matches, hidden, programme.threshold, earlier, later),
     }
 
 
 def progress(programme: Programme) -> dict[tuple, dict]:
     """Every progress entry, by (scope type, scope id, year group, from, to): one for each pair
-    of scored windows, scope and year group (and all year groups) with a matched pupil."""
+    of windows, scope and year group (and all year groups) with a matched pupil."""
     entries = {}
     for earlier, later in combinations(programme.windows, 2):
-        if not (earlier.scored and later.scored):
-            continue
         all_matches = matched(earlier, later)
         for scope in programme.scopes():
             for year_group in keys():
