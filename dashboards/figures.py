@@ -285,7 +285,13 @@ def _by_year_group(entries) -> list[dict]:
 
 
 def _school_block(figures: dict, windows: list[tuple[str, str]]) -> dict:
-    (first_slug, first_name), (latest_slug, latest_name) = windows[0], windows[-1]
+    latest_slug, latest_name = windows[-1]
+    names, order = dict(windows), {slug: n for n, (slug, _) in enumerate(windows)}
+    # Progress to the latest window from the earliest that has any: over several academic
+    # years with new pupils, the programme's first window has none to the latest.
+    starts = [e["from"] for e in figures["progress"] if e["to"] == latest_slug]
+    first_slug = min((s for s in starts if s in order), key=order.get, default=windows[0][0])
+    first_name = names[first_slug]
     rows = _by_year_group(e for e in figures["attainment"] if e["window"] == latest_slug)
     # The windows by their names, as the attrition note says them.
     progress = _by_year_group(

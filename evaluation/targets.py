@@ -1,9 +1,9 @@
 """Targets for a programme's end window, and whether each is on track at the windows before it;
 KPIs filled in from the report.
 
-On track: at each window after the baseline (the programme's first window) up to the end
-window, the figure is on or beyond the straight line drawn, by date, from the baseline figure
-to the target. For a share at the expected standard "beyond" is above; for the disadvantaged
+On track: at each window after the baseline (see baseline_of) up to the end window, the
+figure is on or beyond the straight line drawn, by date, from the baseline figure to the
+target. For a share at the expected standard "beyond" is above; for the disadvantaged
 gap it is below (a smaller gap). The distance behind the line is rounded to one decimal place,
 as the report's figures are, so a figure exactly on it is on track:
 - "On track": on or beyond the line;
@@ -176,20 +176,32 @@ def school_targets_on_track(*, school: School, programmes) -> list[tuple[Program
 
 def _on_track(windows: list, rows: list[Target], figures: dict) -> list[TargetProgress]:
     """`rows`: the targets, newest first; a school's own ones stand before the programme's."""
-    baseline, result = windows[0], []
+    result = []
     for measure in ReportFigure.values:
         history = [row for row in rows if row.measure == measure]
         history = [row for row in history if row.school_id is not None] or history
         if not history:
             continue
-        target, start = history[0], figure_of(figures.get(baseline.slug), measure)
+        target = history[0]
+        baseline = baseline_of(windows, target.window)
+        start = figure_of(figures.get(baseline.slug), measure)
         checks = [
             _check(target, baseline, start, w, figure_of(figures.get(w.slug), measure))
             for w in windows
             if baseline.date < w.date <= target.window.date
+            and w.teacher_assessment == target.window.teacher_assessment
         ]
         result.append(TargetProgress(target, baseline, start, checks, history))
     return result
+
+
+def baseline_of(windows: list, end: AssessmentWindow) -> AssessmentWindow:
+    """Where a target's line starts: the latest baseline window before its end window (a
+    programme that runs several years with new cohorts has a baseline each year), or else
+    the programme's first window. Only windows assessed as the end window is (scores, or
+    teacher assessments) are checked against the line: the two are not the same measure."""
+    baselines = [w for w in windows if w.kind == WindowKind.BASELINE and w.date < end.date]
+    return baselines[-1] if baselines else windows[0]
 
 
 def end_window(programme: Programme) -> AssessmentWindow | None:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from accounts.models import AuditEvent
 from evaluation import targets
 from evaluation.models import (
+    AssessmentWindow,
     Pupil,
     PupilYear,
     Result,
@@ -269,3 +270,28 @@ def test_a_hub_lead_links_a_kpi_on_the_page(client, world, windows):
     assert (kpi.report_figure, kpi.achieved, kpi.achieved_on) == (
         DISADVANTAGED, Decimal("45.50"), date(2026, 1, 29),
     )  # fmt: skip
+
+
+def test_a_line_starts_at_the_latest_baseline_and_skips_teacher_assessments(world, windows):
+    """A programme in its second year: last year's baseline and end come before this year's
+    baseline, and a teacher-assessment window sits before the end test. The line runs from
+    this year's baseline (50) to the target (70), checked at the interim (half way: 60) and
+    the end only."""
+    for slug, kind, on, assessed in (
+        ("baseline-2024", "baseline", date(2024, 9, 1), False),
+        ("end-2025", "end", date(2025, 6, 30), False),
+        ("teacher-2026", "end", date(2026, 6, 1), True),
+    ):
+        AssessmentWindow.objects.create(
+            programme=world.programme, slug=slug, name=slug, kind=kind, date=on,
+            teacher_assessment=assessed,
+        )  # fmt: skip
+    _set(world, windows, ALL, "70")
+    report_by_hand(world.programme, {"baseline-2024": (10.0, 0, 0), "end-2025": (90.0, 0, 0),
+                                     "baseline": (50.0, 0, 0), "interim": (61.0, 0, 0),
+                                     "teacher-2026": (5.0, 0, 0)})  # fmt: skip
+    [progress] = targets.targets_on_track(programme=world.programme)
+    assert (progress.baseline.slug, progress.baseline_figure) == ("baseline", 50.0)
+    assert [(c.window.slug, c.line, c.status) for c in progress.checks] == [
+        ("interim", 60.0, "On track"), ("end", None, "No figure"),
+    ]  # fmt: skip
