@@ -68,7 +68,7 @@ RISKS = (
 # The demo's "today": data stops here so that the demo is the same whenever it is loaded.
 DEMO_TODAY = date(2026, 11, 20)
 # The academic year of the demo's pupils, results and work groups (2025/26): the one before
-# DEMO_TODAY's, so that a whole year of results is in.
+# DEMO_TODAY's, so that a whole year of results is in (demo.last_year adds the year before).
 ACADEMIC_YEAR = 2025
 COMPARISON_BOROUGHS = ("Barnet", "Bromley", "Harrow", "Hounslow", "Lewisham", "Sutton")
 BUDGET = (
@@ -117,11 +117,30 @@ def _load_comparison_schools(rng, programme, authorities) -> None:
     comparison_schools_add(programme=programme, schools=schools, added_by=None, source="demo")
 
 
+# (slug, name, kind, date, instrument, takes teacher-assessment codes). Two academic years,
+# so that trends over years have something to show: a trend needs end windows in two years.
+# The first, 2024/25, is the year before the programme: the schools of Cohorts 1 and 2 and
+# the comparison schools sent their results for it when they joined, as the year a hub lead
+# compares the first programme year with ("this year's Year 2 against last year's"). That is
+# what a hub lead reads in December 2026; the autumn 2026 baseline is left out, as 2026/27's
+# end is not until July 2027 and, as the latest window, a baseline with no progress to show
+# would head every page.
 WINDOWS = (
-    ("baseline-2025", "Baseline", WindowKind.BASELINE, date(2025, 9, 22), "autumn"),
-    ("interim-2026", "Interim", WindowKind.INTERIM, date(2026, 2, 9), "spring"),
-    ("end-2026", "End of year", WindowKind.END, date(2026, 6, 22), "summer"),
-)
+    ("baseline-2024", "Baseline 2024", WindowKind.BASELINE, date(2024, 9, 23),
+     "Standardised maths test, autumn", False),
+    ("end-2025", "End of year 2025", WindowKind.END, date(2025, 6, 23),
+     "Standardised maths test, summer", False),
+    ("baseline-2025", "Baseline 2025", WindowKind.BASELINE, date(2025, 9, 22),
+     "Standardised maths test, autumn", False),
+    ("interim-2026", "Interim 2026", WindowKind.INTERIM, date(2026, 2, 9),
+     "Standardised maths test, spring", False),
+    # Before the test, as schools make their judgements by mid-June: the test stays the
+    # year's last window, the one its trends and latest figures are read from.
+    ("ta-2026", "Year 2 teacher assessment, summer 2026", WindowKind.END, date(2026, 6, 12),
+     "KS1 teacher assessment (PKF, WTS, EXS, GDS)", True),
+    ("end-2026", "End of year 2026", WindowKind.END, date(2026, 6, 22),
+     "Standardised maths test, summer", False),
+)  # fmt: skip
 
 
 def _load_windows(programme) -> None:
@@ -132,10 +151,10 @@ def _load_windows(programme) -> None:
             name=name,
             kind=kind,
             date=on,
-            instrument=f"Standardised maths test, {term}",
-            teacher_assessment=kind == WindowKind.END,
+            instrument=instrument,
+            teacher_assessment=teacher_assessment,
         )
-        for slug, name, kind, on, term in WINDOWS
+        for slug, name, kind, on, instrument, teacher_assessment in WINDOWS
     )
 
 

@@ -19,7 +19,7 @@ from programmes.services import Allocation, schools_enrol
 from schools.london import LONDON_LOCAL_AUTHORITIES
 from schools.models import LocalAuthority, School, StaffMember, StaffRole
 
-from . import delivery, reminders, results, work_groups
+from . import delivery, last_year, reminders, results, targets, work_groups
 from .delivery import ACADEMIC_YEAR
 
 DEMO_SLUG = "london-ks1-mastery"
@@ -95,8 +95,9 @@ def _person(rng: random.Random) -> str:
     return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
 
 
-def _demo_upn(la_code: int, establishment: int, serial: int) -> str:
-    body = f"{la_code:03d}{establishment:04d}25{serial:03d}"
+def _demo_upn(la_code: int, establishment: int, serial: int, allocated=ACADEMIC_YEAR) -> str:
+    """A valid UPN: check letter, LA, establishment, the year it was allocated, serial."""
+    body = f"{la_code:03d}{establishment:04d}{allocated % 100:02d}{serial:03d}"
     return upn.calc_check_digit(body) + body
 
 
@@ -146,6 +147,8 @@ def load_demo() -> None:
     delivery.load_kpis(programme, teachers_trained)
     reminders.load(programme, users)
     results.load(rng, programme, _demo_upn)
+    last_year.load(rng, programme, _demo_upn)
+    targets.load(programme, users)
 
 
 def _schools(rng: random.Random, authorities: dict) -> list[School]:

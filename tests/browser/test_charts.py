@@ -62,11 +62,12 @@ def test_the_programme_dashboards_charts_draw_their_intervals(demo_data, open_as
     charts = page.eval_on_selector_all(
         "canvas[data-chart]", "els => els.map(e => [e.dataset.drawn, e.dataset.errorBars])"
     )
-    assert charts == [["yes", "yes"]] * 2
+    # Attainment and the gaps over the windows, then the same over the years (trends).
+    assert charts == [["yes", "yes"]] * 4
     types = page.eval_on_selector_all(
         "canvas[data-chart]", "els => els.map(e => Chart.getChart(e).config.type)"
     )
-    assert types == ["lineWithErrorBars", "barWithErrorBars"]
+    assert types == ["lineWithErrorBars", "barWithErrorBars"] * 2
     # Each figure with an interval in the page's data is drawn with it as its error bar.
     for chart, drawn in zip(_specs(page), page.eval_on_selector_all("canvas[data-chart]", PARSED),
                             strict=True):  # fmt: skip

@@ -13,13 +13,15 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, databases="__all__", serialized_rollback=True),
 ]
 
+# With the demo's two academic years, the programme's page, a school's and its governor
+# report show their trends over years: two charts more (attainment and gaps).
 PAGES = [
-    ("hub.lead@example.org", f"/programmes/{DEMO_SLUG}/", 2),
+    ("hub.lead@example.org", f"/programmes/{DEMO_SLUG}/", 2 + 2),
     ("hub.lead@example.org", f"/programmes/{DEMO_SLUG}/funder-report/", 2),
     ("hub.lead@example.org", f"/visits/coverage/{DEMO_SLUG}/all/", 1),
     ("sle01@example.org", "/schools/mine/", 0),
-    ("head.100100@example.org", "/schools/100100/", 1),
-    ("governor.100100@example.org", "/schools/100100/governor-report/", 1),
+    ("head.100100@example.org", "/schools/100100/", 1 + 2),
+    ("governor.100100@example.org", "/schools/100100/governor-report/", 1 + 2),
     ("mathslead.100100@example.org", "/schools/100100/action-plan/", 0),
 ]
 

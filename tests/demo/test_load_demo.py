@@ -54,15 +54,20 @@ def test_it_loads_a_london_ks1_mastery_project():
         teachers=Count("staff", filter=teachers, distinct=True),
         pupils=Count("pupil_years", distinct=True),
     )
-    # 120 KS1 pupils in each school; the 60 whose cohorts started in 2025/26 gained two more.
-    assert {(s.teachers, s.pupils) for s in per_school} == {(4, 120), (4, 122)}
+    # 120 KS1 pupils in each school in 2025/26; the 60 whose cohorts started that year gained
+    # two more, and had 122 in 2024/25 too (demo.last_year).
+    assert {(s.teachers, s.pupils) for s in per_school} == {(4, 120), (4, 122 + 122)}
     # 120 KS1 pupils in each of the 120 schools and the 24 comparison schools, and two who
-    # joined each of the 84 schools assessed.
-    assert Pupil.objects.count() == 17_280 + 84 * 2
+    # joined each of the 84 schools assessed; and 2024/25's 122 in each of those 84.
+    assert Pupil.objects.count() == 17_280 + 84 * 2 + 84 * 122
     # Baseline, interim and end results for the cohorts started in 2025/26 (60 schools) and
     # the comparison schools, imported through the upload service: four of each school's
-    # pupils left after the baseline, and two joined.
-    assert Result.objects.count() == (60 + 24) * (120 + 2 * (120 - 4 + 2))
+    # pupils left after the baseline, and two joined. The same schools' baseline and end
+    # results of 2024/25, and 2025/26's Year 2 teacher assessments (tests/demo/test_demo_years).
+    this_year = (60 + 24) * (120 + 2 * (120 - 4 + 2))
+    last_year = (60 + 24) * (120 + (120 - 4 + 2))
+    assessed = Result.objects.exclude(window__slug="ta-2026").count()
+    assert assessed == this_year + last_year
     assert set(AssessmentUpload.objects.values_list("status", flat=True)) == {"imported"}
     assert set(PupilYear.objects.values_list("year_group", flat=True)) == {0, 1, 2}
     roles = dict(
