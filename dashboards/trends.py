@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from evaluation.selectors import is_comparison_school
 from schools.academic_year import academic_year_label, academic_year_of
 
-from .figures import YEAR_NAMES, chart_series
-from .tables.figures import chart_table
+from . import selectors
+from .figures import YEAR_NAMES, chart_series, school_dashboard_figures
+from .tables.figures import chart_table, school_tables
 
 # What each year-on-year table shows: (title, where in an entry, figure, unit).
 MEASURES = (
@@ -109,3 +110,18 @@ def trend_tables(trends: dict | None) -> dict:
     """The trend charts' figures as downloads, by the names their pages give them."""
     charts = trends["charts"] if trends else {}
     return {f"chart-trend-{name}": chart_table(chart) for name, chart in charts.items()}
+
+
+def school_evaluation(
+    *, school, programmes, comparison_shown: bool
+) -> tuple[list, dict | None, dict]:
+    """What a school's dashboard and its governor report show of the figures: each
+    programme's block, the trends over years (or None), and the tables both download."""
+    evaluation = school_dashboard_figures(
+        school=school, comparison_shown=comparison_shown, programmes=programmes
+    )
+    over_years = year_trends(
+        selectors.end_of_year_attainment(programmes=programmes, school=school),
+        comparison_shown=comparison_shown,
+    )
+    return evaluation, over_years, school_tables(evaluation) | trend_tables(over_years)

@@ -22,7 +22,7 @@ from schools.year_groups import YEAR_GROUP_LABELS
 from .. import figures, selectors, trends, value
 from ..tables import tables_download
 from ..tables.delivery import funder_tables, governor_tables
-from ..tables.figures import programme_tables, school_tables
+from ..tables.figures import programme_tables
 
 
 def funder_report(request, slug: str):
@@ -74,15 +74,11 @@ def governor_report(request, urn: int):
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     programmes = school_programmes_visible_to(request.user, school)
     report = selectors.governor_report(school=school, start=start, end=end, programmes=programmes)
-    comparison_shown = may_see_comparison_school(request.user, school.pk)
-    evaluation = figures.school_dashboard_figures(
-        school=school, comparison_shown=comparison_shown, programmes=programmes
+    evaluation, over_years, tables = trends.school_evaluation(
+        school=school,
+        programmes=programmes,
+        comparison_shown=may_see_comparison_school(request.user, school.pk),
     )
-    over_years = trends.year_trends(
-        selectors.end_of_year_attainment(programmes=programmes, school=school),
-        comparison_shown=comparison_shown,
-    )
-    tables = school_tables(evaluation) | trends.trend_tables(over_years)
     if download := tables_download(request, tables, figures_of=school.name, school=school):
         return download
     if download := tables_download(request, governor_tables(report)):

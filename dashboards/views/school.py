@@ -17,10 +17,9 @@ from schools.selectors import schools_with_local_authority, staff_of
 from visits.selectors import next_visits_of_sle
 from workgroups.selectors import cpd_coverage
 
-from .. import figures, selectors, trends
+from .. import selectors, trends
 from ..tables import tables_download
 from ..tables.delivery import MySchoolsTable
-from ..tables.figures import school_tables
 
 
 def my_schools(request):
@@ -46,15 +45,11 @@ def my_schools(request):
 def school_dashboard(request, urn: int):
     school = school_visible_or_404(request.user, urn)
     programmes = school_programmes_visible_to(request.user, school)
-    comparison_shown = may_see_comparison_school(request.user, school.pk)
-    evaluation = figures.school_dashboard_figures(
-        school=school, comparison_shown=comparison_shown, programmes=programmes
+    evaluation, over_years, tables = trends.school_evaluation(
+        school=school,
+        programmes=programmes,
+        comparison_shown=may_see_comparison_school(request.user, school.pk),
     )
-    over_years = trends.year_trends(
-        selectors.end_of_year_attainment(programmes=programmes, school=school),
-        comparison_shown=comparison_shown,
-    )
-    tables = school_tables(evaluation) | trends.trend_tables(over_years)
     if download := tables_download(request, tables, figures_of=school.name, school=school):
         return download
     current, _ = staff_of(school=school)
