@@ -8,6 +8,7 @@ link a child across programmes. The pseudonym is built on the UPN's own keyed ha
 pupils were stored by before pupils were per programme) so that stored pupils could be split
 by programme without their UPNs, which are never kept (migration 0007)."""
 
+import functools
 import hashlib
 
 from django.conf import settings
@@ -57,4 +58,13 @@ class Pseudonyms:
 
 def upn_hash(upn: str, *, programme_id: int) -> str:
     """The pseudonym (in hex, as stored) by which a programme knows the pupil with this UPN."""
-    return Pseudonyms(programme_id=programme_id).digest(normalise_upn(upn)).hex()
+    keyed = _pseudonyms(settings.PUPIL_KEY_SECRET, programme_id)
+    return keyed.digest(normalise_upn(upn)).hex()
+
+
+@functools.lru_cache(maxsize=64)
+def _pseudonyms(key: str, programme_id: int) -> Pseudonyms:
+    # Padding the key costs more than hashing a UPN: callers hash pupils one at a time (the
+    # demo, thousands of them), so each key and programme's pair is padded once. Keyed on
+    # the secret too, so that a changed key is never served from the cache.
+    return Pseudonyms(programme_id=programme_id)

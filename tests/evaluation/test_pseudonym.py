@@ -38,3 +38,12 @@ def test_one_child_has_another_pseudonym_in_each_programme():
     assert upn_hash(upn, programme_id=1) != upn_hash(upn, programme_id=2)
     assert upn_hash(upn, programme_id=1) != upn_hash(upn, programme_id=11)
     assert upn_hash(f" {upn.lower()} ", programme_id=1) == upn_hash(upn, programme_id=1)
+
+
+def test_a_changed_key_is_never_served_from_the_cache(settings):
+    upn = make_upn(1)
+    before = upn_hash(upn, programme_id=3)
+    settings.PUPIL_KEY_SECRET = "another key altogether"
+    keyed = hmac.new(b"another key altogether", upn.encode(), hashlib.sha256).digest()
+    expected = hmac.new(b"another key altogether", b"programme 3:" + keyed, hashlib.sha256)
+    assert upn_hash(upn, programme_id=3) == expected.hexdigest() != before
