@@ -1,7 +1,6 @@
 """Assessment uploads, from file to results: check, preview, import, roll back. Each step is
 a Celery task (see tasks.py) that calls one of the `upload_*` functions here."""
 
-import gzip
 import hashlib
 import logging
 import tempfile
@@ -16,12 +15,14 @@ from django.utils import timezone
 
 from accounts.audit import audit
 from accounts.models import AuditAction
+from mathsprog.memory import fewer_collections
 from programmes.models import Programme
 from programmes.services import programme_data_changed
 from schools.academic_year import academic_year_of, academic_year_start
 from schools.models import School
 
 from . import staging, upload_files, upload_recheck
+from .kept_rows import KeptRows, read_kept
 from .models import AssessmentUpload, AssessmentWindow, UploadStatus
 from .selectors import schools_for_upload
 from .upload_ctf import CtfTally
@@ -102,7 +103,7 @@ class _Check:
     def lines(self, keep: BinaryIO):
         """Staged lines for every clean row, a chunk of the file at a time, also written
         (gzipped) to `keep`."""
-        with gzip.open(keep, "wt", encoding="utf-8", compresslevel=1) as kept:
+        with KeptRows(keep) as kept:
             for rows in self.validator.clean_chunks(read_rows(self.file, tally=self.ctf)):
                 text = "".join(map(staging.tsv_line, rows))
                 kept.write(text)
@@ -205,7 +206,7 @@ def upload_validate(*, upload: AssessmentUpload) -> None:
 def _check_file(upload: AssessmentUpload) -> None:
     check = _Check(upload)
     try:
-        with tempfile.TemporaryFile() as kept:
+        with tempfile.TemporaryFile() as kept, fewer_collections():
             summary = _preview(upload, check, kept)
             if summary is None:
                 check.record_errors()
@@ -303,8 +304,8 @@ def upload_import(*, upload: AssessmentUpload) -> None:
 
 def _import_locked(upload: AssessmentUpload, programme: Programme) -> None:
     staging.hold_pupils()
-    with upload.staged.open("rb") as kept, gzip.open(kept, "rt", encoding="utf-8") as lines:
-        staging.stage(lines)
+    with upload.staged.open("rb") as kept, read_kept(kept) as rows:
+        staging.stage_kept(rows)
     upload_recheck.recheck(upload)
     report_progress(upload, 50)
     merge = staging.Merge(

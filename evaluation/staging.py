@@ -3,7 +3,9 @@
 by a handful of SQL statements, whatever the number of rows. Every change to an existing row
 is first copied to a revision table, so that an upload can be rolled back whole."""
 
+import io
 from collections.abc import Iterable
+from typing import BinaryIO
 
 from django.db import connection
 
@@ -112,31 +114,50 @@ def _create(cursor, postgres: bool) -> None:
 def stage(texts: Iterable[str]) -> None:
     """Load staged text (lines from tsv_line, any number of whole lines to a piece) into a
     fresh staging table; call in a transaction."""
-    postgres = connection.vendor == "postgresql"
+    if connection.vendor != "postgresql":
+        _insert(texts)
+        return
+    reader = _TextReader(texts)
+    try:
+        _copy(reader)
+    except Exception:
+        if reader.error is not None:
+            raise reader.error from None
+        raise
+
+
+def stage_kept(file: BinaryIO) -> None:
+    """Load kept staged text (see kept_rows), read as bytes, into a fresh staging table;
+    call in a transaction."""
+    if connection.vendor != "postgresql":
+        _insert(io.TextIOWrapper(file, encoding="utf-8"))
+        return
+    _copy(file)
+
+
+def _copy(source) -> None:
     with connection.cursor() as cursor:
-        _create(cursor, postgres)
-        if postgres:
-            # The merge joins the staged rows to a million pupils: let them hash in memory.
-            cursor.execute("SET LOCAL work_mem = '128MB'")
-            reader = _TextReader(texts)
-            try:
-                cursor.cursor.copy_expert(
-                    f"COPY {STAGING} FROM STDIN WITH (FORMAT text)", reader, size=1 << 20
-                )
-            except Exception:
-                if reader.error is not None:
-                    raise reader.error from None
-                raise
-            cursor.execute(f"ANALYZE {STAGING}")
-        else:
-            insert = f"INSERT INTO {STAGING} VALUES ({', '.join(['%s'] * 10)})"
-            batch = []
-            for line in (line for text in texts for line in text.splitlines()):
-                batch.append(_parse_line(line))
-                if len(batch) == BATCH:
-                    cursor.executemany(insert, batch)
-                    batch = []
-            cursor.executemany(insert, batch)
+        _create(cursor, postgres=True)
+        # The merge joins the staged rows to a million pupils: let them hash in memory.
+        cursor.execute("SET LOCAL work_mem = '128MB'")
+        cursor.cursor.copy_expert(
+            f"COPY {STAGING} FROM STDIN WITH (FORMAT text)", source, size=1 << 20
+        )
+        cursor.execute(f"ANALYZE {STAGING}")
+
+
+def _insert(texts: Iterable[str]) -> None:
+    """SQLite has no COPY: the lines are parsed and inserted in batches."""
+    insert = f"INSERT INTO {STAGING} VALUES ({', '.join(['%s'] * 10)})"
+    with connection.cursor() as cursor:
+        _create(cursor, postgres=False)
+        batch = []
+        for line in (line for text in texts for line in text.splitlines()):
+            batch.append(_parse_line(line))
+            if len(batch) == BATCH:
+                cursor.executemany(insert, batch)
+                batch = []
+        cursor.executemany(insert, batch)
 
 
 def hold_pupils(*, exclusive: bool = False) -> None:

@@ -9,10 +9,9 @@ import io
 from collections.abc import Iterator
 from typing import BinaryIO, NamedTuple
 
-from django.conf import settings
-
+from .upload_csv import CsvRows
 from .upload_ctf import CtfMapping, CtfTally, check_ctf, ctf_rows
-from .upload_limits import UnreadableFile, cell_too_long, row_too_long, too_many_columns
+from .upload_limits import UnreadableFile
 from .upload_xlsx import xlsx_rows
 
 CHUNK = 1024 * 1024
@@ -91,49 +90,6 @@ def _encoding(stream: BinaryIO) -> str:
     return encoding
 
 
-class _Lines:
-    """The lines of a text stream, for csv.reader, none of them read whole if the row they
-    belong to is longer than UPLOAD_MAX_ROW_CHARS: csv.reader would hold a row of any length
-    in memory, and make a string of each of its fields. The reader of the rows resets
-    `chars` as each row ends (a quoted field may run over several lines)."""
-
-    def __init__(self, text: io.TextIOBase):
-        self.text = text
-        self.limit = settings.UPLOAD_MAX_ROW_CHARS
-        self.row = 1
-        self.chars = 0
-
-    def __iter__(self):
-        return self
-
-    def __next__(self) -> str:
-        line = self.text.readline(self.limit + 1 - self.chars)
-        if not line:
-            raise StopIteration
-        self.chars += len(line)
-        if self.chars > self.limit:
-            raise row_too_long(self.row)
-        return line
-
-
-def _bounded(rows, lines: _Lines) -> Iterator[list[str]]:
-    """Each row, once its width and its longest field are within the limits."""
-    columns, cell = settings.UPLOAD_MAX_COLUMNS, settings.UPLOAD_MAX_CELL_CHARS
-    while True:
-        try:
-            row = next(rows, None)
-        except csv.Error as error:
-            raise UnreadableFile(f"Row {lines.row} cannot be read as CSV: {error}.") from error
-        if row is None:
-            return
-        if len(row) > columns:
-            raise too_many_columns(lines.row)
-        if row and max(map(len, row)) > cell:
-            raise cell_too_long(lines.row, 1 + max(range(len(row)), key=lambda i: len(row[i])))
-        yield row
-        lines.row, lines.chars = lines.row + 1, 0
-
-
 def _csv_rows(stream: BinaryIO) -> Iterator[list[str] | Misaligned]:
     text = io.TextIOWrapper(stream, encoding=_encoding(stream), errors="replace", newline="")
     try:
@@ -141,8 +97,7 @@ def _csv_rows(stream: BinaryIO) -> Iterator[list[str] | Misaligned]:
     except csv.Error:
         dialect = csv.excel
     text.seek(0)
-    lines = _Lines(text)
-    rows = _bounded(csv.reader(lines, dialect), lines)
+    rows = iter(CsvRows(text, dialect))
     header = next(rows, None)
     if header is None:
         return

@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from itertools import chain, islice
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -192,6 +193,7 @@ class _Readings(dict):
 READINGS_KEPT = 20_000
 FIELDS = ("urn", "year_group", "disadvantaged", "send", "eal", "gender", "score", "standard")
 CHUNK = 10_000
+BATCH = 250  # rows measured at a time; a chunk may go past CHUNK_COST by one batch's worth
 # What a chunk of rows may hold, counted as characters plus about what Python spends on
 # each cell's string: some 80 MB.
 CHUNK_COST = 32_000_000
@@ -253,14 +255,18 @@ class ResultsValidator:
     def _chunks(self, rows: Iterator[list[str] | Misaligned]) -> Iterator[list]:
         """The numbered rows, up to CHUNK of them at a time, but fewer if they are wide: a
         chunk's memory is bounded whatever the width of the file's rows. Only the cells up to
-        the last column read are kept."""
+        the last column read are kept. Rows are taken and measured BATCH at a time, so that
+        a million rows cost no Python call each here."""
         width = max(self.columns.positions.values()) + 1
-        chunk, cost = [], 0
-        for number, row in enumerate(rows, start=2):
-            if not isinstance(row, Misaligned):
-                row = row[:width]
-                cost += sum(map(len, row)) + CELL_COST * len(row)
-            chunk.append((number, row))
+        chunk, cost, number = [], 0, 2
+        while batch := list(islice(rows, min(BATCH, CHUNK - len(chunk)))):
+            batch = [
+                r[:width] if len(r) > width and type(r) is not Misaligned else r for r in batch
+            ]
+            cells = [r for r in batch if type(r) is not Misaligned]
+            cost += sum(map(len, chain.from_iterable(cells))) + CELL_COST * sum(map(len, cells))
+            chunk.extend(zip(range(number, number + len(batch)), batch, strict=True))
+            number += len(batch)
             if len(chunk) == CHUNK or cost > CHUNK_COST:
                 yield chunk
                 chunk, cost = [], 0
