@@ -55,6 +55,28 @@ class Pseudonyms:
         """The pseudonym of a UPN already normalised (upn.normalise_upn)."""
         return self.programme.digest(self.upn.digest(upn.encode()))
 
+    def digests(self, upns: list[str], valid: list[bool]) -> list[bytes]:
+        """The pseudonym of each valid UPN, b"" for the others: digest() for a whole chunk
+        in one loop, with no call of Python per UPN (a million of them are hashed in a
+        file's check, and the calls cost a quarter of the hashing)."""
+        upn_inner, upn_outer = self.upn.inner, self.upn.outer
+        inner, outer = self.programme.inner, self.programme.outer
+        digests = []
+        for upn, ok in zip(upns, valid, strict=True):
+            if not ok:
+                digests.append(b"")
+                continue
+            step = upn_inner.copy()
+            step.update(upn.encode())
+            keyed = upn_outer.copy()
+            keyed.update(step.digest())
+            step = inner.copy()
+            step.update(keyed.digest())
+            keyed = outer.copy()
+            keyed.update(step.digest())
+            digests.append(keyed.digest())
+        return digests
+
 
 def upn_hash(upn: str, *, programme_id: int) -> str:
     """The pseudonym (in hex, as stored) by which a programme knows the pupil with this UPN."""

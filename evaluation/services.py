@@ -104,8 +104,8 @@ class _Check:
         """Staged lines for every clean row, a chunk of the file at a time, also written
         (gzipped) to `keep`."""
         with KeptRows(keep) as kept:
-            for rows in self.validator.clean_chunks(read_rows(self.file, tally=self.ctf)):
-                text = "".join(map(staging.tsv_line, rows))
+            for columns in self.validator.clean_chunks(read_rows(self.file, tally=self.ctf)):
+                text = staging.tsv_text(columns)
                 kept.write(text)
                 report_progress(self.upload, int(90 * self._share_read()))
                 yield text

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from itertools import chain, islice
+from itertools import chain, islice, repeat
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -237,11 +237,13 @@ class ResultsValidator:
         self.report_writer.writerow(error)
 
     def clean(self, rows: Iterable[list[str] | Misaligned]) -> Iterator[CleanRow]:
-        for chunk in self.clean_chunks(rows):
-            yield from chunk
+        for columns in self.clean_chunks(rows):
+            # tuple.__new__ makes each row without a call of Python (CleanRow's own __new__).
+            yield from map(tuple.__new__, repeat(CleanRow), zip(*columns, strict=True))
 
-    def clean_chunks(self, rows: Iterable[list[str] | Misaligned]) -> Iterator[list[CleanRow]]:
-        """The clean rows of a chunk of the file at a time."""
+    def clean_chunks(self, rows: Iterable[list[str] | Misaligned]) -> Iterator[list[list]]:
+        """The clean rows of a chunk of the file at a time, as columns in CleanRow's order
+        (staging.tsv_text writes them out a column at a time)."""
         rows = iter(rows)
         try:
             self.columns = Columns.from_header(next(rows, []))
@@ -295,23 +297,21 @@ class ResultsValidator:
 
     def _digests(self, upns: list[str]) -> list[bytes]:
         """The programme's pseudonym of each well-formed UPN, b"" for the others."""
-        digest = self.pseudonyms.digest
-        valid = valid_upns(upns).tolist()
-        return [digest(upn) if ok else b"" for upn, ok in zip(upns, valid, strict=True)]
+        return self.pseudonyms.digests(upns, valid_upns(upns).tolist())
 
-    def _clean_chunk(self, chunk: list) -> list[CleanRow]:
+    def _clean_chunk(self, chunk: list) -> list[list]:
         # Not one value of a misaligned row is read: each may sit under another column's
         # header (its date of birth under URN), so checking it would show them back.
         found = [RowError(n, "", "", c.reason) for n, c in chunk if isinstance(c, Misaligned)]
         aligned = [(n, c) for n, c in chunk if not isinstance(c, Misaligned)] if found else chunk
         self.rows += len(found)
-        clean = self._clean_aligned(aligned, found) if aligned else []
+        clean = self._clean_aligned(aligned, found) if aligned else [[] for _ in CleanRow._fields]
         for error in sorted(found, key=attrgetter("row")):  # stable: fields keep their order
             self.error(error)
         return clean
 
-    def _clean_aligned(self, chunk: list, found: list[RowError]) -> list[CleanRow]:
-        """The clean rows of a chunk; the errors of the others go to `found`."""
+    def _clean_aligned(self, chunk: list, found: list[RowError]) -> list[list]:
+        """The clean rows of a chunk, as columns; the errors of the others go to `found`."""
         numbers, texts = self._texts(chunk)
         self.rows += len(numbers)
         upns = list(map(normalise_upn, texts["upn"]))
@@ -331,16 +331,17 @@ class ResultsValidator:
         score, standard = values[-2], values[-1]
         pairs = enumerate(zip(score, standard, strict=True))
         neither = {i for i, (s, t) in pairs if s is None and not t}
-        rows = list(map(CleanRow, numbers, map(bytes.hex, digests), *values))
+        columns = [numbers, list(map(bytes.hex, digests)), *values]
         if not bad and not neither:
-            return rows
+            return columns
         for i in sorted(bad | neither):
             if i in bad:
                 found.extend(self._row_errors(numbers[i], upns[i], firsts[i], texts, i))
             else:
                 field = "score" if "score" in self.columns.names else "standard"
                 found.append(self._error(numbers[i], field, "", NEITHER))
-        return [row for i, row in enumerate(rows) if i not in bad and i not in neither]
+        kept = [i for i in range(len(numbers)) if i not in bad and i not in neither]
+        return [[column[i] for i in kept] for column in columns]
 
     def _error(self, number: int, field: str, value: str, reason: str) -> RowError:
         return RowError(number, self.columns.names[field], value, reason)

@@ -47,3 +47,15 @@ def test_a_changed_key_is_never_served_from_the_cache(settings):
     keyed = hmac.new(b"another key altogether", upn.encode(), hashlib.sha256).digest()
     expected = hmac.new(b"another key altogether", b"programme 3:" + keyed, hashlib.sha256)
     assert upn_hash(upn, programme_id=3) == expected.hexdigest() != before
+
+
+def test_a_chunks_pseudonyms_are_each_upns_and_none_for_a_bad_one():
+    upns, valid = [make_upn(1), "NOT A UPN", make_upn(2)], [True, False, True]
+    key = settings.PUPIL_KEY_SECRET.encode()
+
+    def expected(upn: str) -> bytes:
+        keyed = hmac.new(key, upn.encode(), hashlib.sha256).digest()
+        return hmac.new(key, b"programme 5:" + keyed, hashlib.sha256).digest()
+
+    digests = Pseudonyms(programme_id=5).digests(upns, valid)
+    assert digests == [expected(upns[0]), b"", expected(upns[2])]
