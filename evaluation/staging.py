@@ -234,6 +234,10 @@ class Merge:
             field for field in ("eal", "gender") if field in columns
         ]
         self.result_fields = [field for field in ("score", "standard") if field in columns]
+        # How many staged rows' pupils already have a result in the window, a year's details
+        # or a pupil at all, as the summary counted them under the programme's lock; until
+        # it has, the merge looks for each as if some did.
+        self.stored: dict[str, int] = {}
 
     def _changed(self, fields: list[str], table: str) -> str:
         return " OR ".join(differs(f"{table}.{field}", f"s.{field}") for field in fields)
@@ -253,7 +257,8 @@ class Merge:
                 SUM(CASE WHEN p.id IS NULL THEN 1 ELSE 0 END),
                 SUM(CASE WHEN r.id IS NULL THEN 1 ELSE 0 END),
                 SUM(CASE WHEN r.id IS NOT NULL AND (py.id IS NULL OR {result_changed}
-                    OR {year_changed}) THEN 1 ELSE 0 END)
+                    OR {year_changed}) THEN 1 ELSE 0 END),
+                SUM(CASE WHEN py.id IS NULL THEN 0 ELSE 1 END)
             FROM {STAGING} s
             LEFT JOIN {P} p ON p.programme_id = %(programme)s AND p.upn_hash = s.upn_hash
             LEFT JOIN {R} r ON r.pupil_id = p.id AND r.window_id = %(window)s
@@ -262,21 +267,33 @@ class Merge:
         """
         with connection.cursor() as cursor:
             cursor.execute(sql, self.params)
-            return [
-                {"school_id": school_id, "rows": rows, "new_pupils": int(new_pupils),
-                 "created": int(created), "updated": int(updated),
-                 "unchanged": rows - int(created) - int(updated)}
-                for school_id, rows, new_pupils, created, updated in cursor.fetchall()
-            ]  # fmt: skip
+            found = [(school, rows, *map(int, counts)) for school, rows, *counts in cursor]
+        self.stored = {
+            "pupils": sum(rows - new_pupils for _, rows, new_pupils, *_ in found),
+            "results": sum(rows - created for _, rows, _, created, *_ in found),
+            "years": sum(years for *_, years in found),
+        }
+        return [
+            {"school_id": school_id, "rows": rows, "new_pupils": new_pupils,
+             "created": created, "updated": updated, "unchanged": rows - created - updated}
+            for school_id, rows, new_pupils, created, updated, _ in found
+        ]  # fmt: skip
+
+    def _none_stored(self, kind: str) -> bool:
+        return self.stored.get(kind) == 0
 
     def apply(self) -> None:
         # The validator lets a pupil into a file once; rows go in index order, so that each
-        # index is written page by page rather than all over.
+        # index is written page by page rather than all over. What the summary found none
+        # of (in a new programme, pupils; in a new window, results) is not looked for.
+        new = "" if self._none_stored("pupils") else (
+            f"WHERE NOT EXISTS (SELECT 1 FROM {P} p WHERE p.programme_id = %(programme)s "
+            "AND p.upn_hash = s.upn_hash)"
+        )  # fmt: skip
         self._run(
             f"INSERT INTO {P} (programme_id, upn_hash, first_upload_id) "
-            f"SELECT %(programme)s, s.upn_hash, %(upload)s FROM {STAGING} s WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {P} p WHERE p.programme_id = %(programme)s "
-            "AND p.upn_hash = s.upn_hash) ORDER BY s.upn_hash"
+            f"SELECT %(programme)s, s.upn_hash, %(upload)s FROM {STAGING} s {new} "
+            "ORDER BY s.upn_hash"
         )
         self._run(f"DROP TABLE IF EXISTS {LINKED}")
         self._run(
@@ -286,6 +303,7 @@ class Merge:
         )
         self._merge(
             table=PY,
+            stored="years",
             revisions=PYR,
             revision_key="pupil_year_id",
             fields=self.year_fields,
@@ -299,6 +317,7 @@ class Merge:
         )  # fmt: skip
         self._merge(
             table=R,
+            stored="results",
             revisions=RR,
             revision_key="result_id",
             fields=self.result_fields,
@@ -309,8 +328,13 @@ class Merge:
         )  # fmt: skip
         self._run(f"DROP TABLE {LINKED}")
 
-    def _merge(self, *, table, revisions, revision_key, fields, revision_fields, match,
+    def _merge(self, *, table, stored, revisions, revision_key, fields, revision_fields, match,
                insert_fields) -> None:  # fmt: skip
+        columns, values = ", ".join(insert_fields), ", ".join(insert_fields.values())
+        insert = f"INSERT INTO {table} ({columns}, upload_id) SELECT {values}, %(upload)s "
+        if self._none_stored(stored):
+            self._run(f"{insert} FROM {LINKED} s ORDER BY s.pupil_id")
+            return
         changed = self._changed(fields, "t")
         kept = ", ".join(f"t.{field}" for field in revision_fields)
         self._run(
@@ -323,10 +347,8 @@ class Merge:
             f"UPDATE {table} AS t SET {assignments}, upload_id = %(upload)s FROM {LINKED} s "
             f"WHERE {match} AND ({changed})"
         )
-        columns, values = ", ".join(insert_fields), ", ".join(insert_fields.values())
         self._run(
-            f"INSERT INTO {table} ({columns}, upload_id) SELECT {values}, %(upload)s "
-            f"FROM {LINKED} s WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {match}) "
+            f"{insert} FROM {LINKED} s WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {match}) "
             "ORDER BY s.pupil_id"
         )
 

@@ -1,5 +1,6 @@
 import hmac
 import logging
+from datetime import date
 from decimal import Decimal
 
 from django.apps import apps
@@ -7,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from evaluation.models import Pupil, PupilYear, Result, UploadStatus
+from evaluation.models import AssessmentWindow, Pupil, PupilYear, Result, UploadStatus
 from evaluation.pseudonym import upn_hash
 
 from .files import make_upn, pupil_row, results_csv, results_xlsx
@@ -314,3 +315,34 @@ def test_the_templates_are_files_the_upload_accepts(client, world, window):
 
     rows = list(read_rows(io.BytesIO(xlsx.content)))
     assert rows[0] == csv_rows[0].split(",")
+
+
+def test_a_new_windows_file_merges_its_pupils_years_and_rolls_back(
+    client, world, window, school_c, send_file, act
+):
+    """The merge leaves out what its summary found none of: the second window has no result
+    yet, while its file names pupils the first window made, with a year's details that
+    change, and pupils new to the programme."""
+    client.force_login(world.hub_lead)
+    act(send_file(window, results_csv(_file(world, school_c))), "confirm")
+    before = (_results(), list(PupilYear.objects.order_by("pk").values_list()))
+    spring = AssessmentWindow.objects.create(
+        programme=world.programme, slug="spring", name="Spring", kind="interim",
+        date=date(2026, 3, 16),
+    )  # fmt: skip
+    rows = [pupil_row(serial, world.school_a.urn, SEN="E") for serial in range(3, 9)]
+    upload = send_file(spring, results_csv(rows), name="spring.csv")
+    assert upload.summary["totals"] == {
+        "rows": 6, "new_pupils": 3, "created": 6, "updated": 0, "unchanged": 0
+    }  # fmt: skip
+    act(upload, "confirm")
+    assert upload.status == UploadStatus.IMPORTED
+    assert Pupil.objects.count() == 9
+    assert Result.objects.filter(window=spring).count() == 6
+    years = PupilYear.objects.filter(pupil__upn_hash__in=[
+        upn_hash(make_upn(serial), programme_id=world.programme.pk) for serial in range(3, 9)
+    ])  # fmt: skip
+    assert sorted(years.values_list("send", "school_id")) == [("E", world.school_a.pk)] * 6
+    act(upload, "rollback")
+    assert (_results(), list(PupilYear.objects.order_by("pk").values_list())) == before
+    assert Pupil.objects.count() == 6
