@@ -21,7 +21,7 @@ from programmes.services import programme_data_changed
 from schools.academic_year import academic_year_of, academic_year_start
 from schools.models import School
 
-from . import staging, upload_files, upload_recheck
+from . import staging, upload_files, upload_recheck, upload_summary
 from .kept_rows import KeptRows, read_kept
 from .models import AssessmentUpload, AssessmentWindow, UploadStatus
 from .selectors import schools_for_upload
@@ -143,39 +143,6 @@ def _record_errors(upload: AssessmentUpload, *, count, shown, report=None, rows=
     upload.save(update_fields=["status", "error_count", "errors", "error_report", "rows"])
 
 
-def _academic_year(upload: AssessmentUpload) -> int:
-    return academic_year_of(upload.window.date)
-
-
-def _summarise(upload: AssessmentUpload, rows: list[dict]) -> dict:
-    names = dict(
-        School.objects.filter(pk__in=[r["school_id"] for r in rows]).values_list("pk", "name")
-    )
-    urns = dict(School.objects.filter(pk__in=names).values_list("pk", "urn"))
-    schools = sorted(
-        ({**row, "name": names[row["school_id"]], "urn": urns[row["school_id"]]} for row in rows),
-        key=lambda row: row["name"],
-    )
-    totals = {
-        key: sum(row[key] for row in rows)
-        for key in ("rows", "new_pupils", "created", "updated", "unchanged")
-    }
-    same_file = (
-        AssessmentUpload.objects.filter(
-            window=upload.window, file_sha256=upload.file_sha256, status=UploadStatus.IMPORTED
-        )
-        .exclude(pk=upload.pk)
-        .order_by("-imported_at")
-        .values_list("imported_at", flat=True)
-        .first()
-    )
-    return {
-        "schools": schools,
-        "totals": totals,
-        "same_file_imported_at": same_file.isoformat() if same_file else None,
-    }
-
-
 class _Discard(Exception):
     """Raised to roll back a transaction on purpose (the preview writes nothing)."""
 
@@ -239,15 +206,9 @@ def _preview(upload: AssessmentUpload, check: _Check, kept) -> dict | None:
             staging.stage(check.lines(kept))
             if check.validator.error_count:
                 return None
-            merge = staging.Merge(
-                upload, columns=set(check.columns()), academic_year=_academic_year(upload)
+            summary = upload_summary.previewed(
+                upload, columns=check.columns(), score_column=check.score_column(), ctf=check.ctf
             )
-            summary = {**_summarise(upload, merge.summary()), "columns": check.columns()}
-            summary["checked_against"] = upload_recheck.checked_against(
-                upload.window, score_column=check.score_column()
-            )
-            if check.ctf.pupils:
-                summary["ctf_tally"] = check.ctf.as_summary()
             raise _Discard
     except _Discard:
         return summary
@@ -306,12 +267,8 @@ def _import_locked(upload: AssessmentUpload, programme: Programme) -> None:
     staging.hold_pupils()
     with upload.staged.open("rb") as kept, read_kept(kept) as rows:
         staging.stage_kept(rows)
-    upload_recheck.recheck(upload)
+    merge, summary = upload_summary.at_import(upload, programme)
     report_progress(upload, 50)
-    merge = staging.Merge(
-        upload, columns=set(upload.summary["columns"]), academic_year=_academic_year(upload)
-    )
-    summary = {**_summarise(upload, merge.summary()), "columns": upload.summary["columns"]}
     merge.apply()
     programme_data_changed(programme_id=programme.pk)
     totals = summary["totals"]
@@ -339,7 +296,7 @@ def _import_locked(upload: AssessmentUpload, programme: Programme) -> None:
 def later_upload(upload: AssessmentUpload) -> AssessmentUpload | None:
     """An upload imported after this one for the same programme and academic year: it may
     build on this one's pupils, so it must be rolled back first."""
-    year = _academic_year(upload)
+    year = academic_year_of(upload.window.date)
     return (
         AssessmentUpload.objects.filter(
             window__programme=upload.window.programme_id,

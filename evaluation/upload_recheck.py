@@ -4,12 +4,14 @@ recorded with the preview; if it changed before the confirmation, the staged row
 again, in SQL, against the window as it is now, and whatever the check could not answer from
 the staged rows alone is refused, to be uploaded again."""
 
+from decimal import Decimal
+
 from schools.academic_year import academic_year_of
 from schools.models import School
 
 from . import staging
 from .models import AssessmentUpload, AssessmentWindow
-from .validation import SHOWN_ERRORS, RowError, outside_scale, plain_number
+from .validation import SHOWN_ERRORS, TENTH, RowError, outside_scale, plain_number
 
 LEFT = "this school no longer takes part in the programme: check the enrolments"
 MOVED = (
@@ -35,8 +37,9 @@ def checked_against(window: AssessmentWindow, *, score_column: str | None) -> di
     """What the preview's check of an upload depended on, as its summary keeps it."""
     return {
         "programme_id": window.programme_id,
-        "scale_min": str(window.scale_min),
-        "scale_max": str(window.scale_max),
+        # As the database gives them back (one decimal place), whatever a caller assigned.
+        "scale_min": _tenths(window.scale_min),
+        "scale_max": _tenths(window.scale_max),
         "teacher_assessment": window.teacher_assessment,
         "date": window.date.isoformat(),
         "academic_year": academic_year_of(window.date),
@@ -45,15 +48,29 @@ def checked_against(window: AssessmentWindow, *, score_column: str | None) -> di
     }
 
 
+def _tenths(value) -> str:
+    return str(Decimal(value).quantize(TENTH))
+
+
+def _then_and_now(upload: AssessmentUpload) -> tuple[dict | None, dict, AssessmentWindow]:
+    window = AssessmentWindow.objects.get(pk=upload.window_id)
+    before = upload.summary.get("checked_against")
+    return before, checked_against(window, score_column=before and before["score_column"]), window
+
+
+def window_unchanged(upload: AssessmentUpload) -> bool:
+    """Whether the upload's window is as its preview's check found it (its programme too)."""
+    before, now, _ = _then_and_now(upload)
+    return before == now
+
+
 def recheck(upload: AssessmentUpload) -> None:
     """Raise Refused if the rows staged for the upload (in the staging table) would not pass
     the check against its window and programme as they are now."""
-    window = AssessmentWindow.objects.get(pk=upload.window_id)
-    before = upload.summary.get("checked_against")
-    now = checked_against(window, score_column=before and before["score_column"])
+    before, now, window = _then_and_now(upload)
     if before is not None and before != now:
         _recheck_window(upload, before, now)
-    _refuse_schools_outside(window.programme_id)
+    refuse_schools_outside(window.programme_id)
 
 
 def _recheck_window(upload: AssessmentUpload, before: dict, now: dict) -> None:
@@ -76,7 +93,7 @@ def _refuse_scores_outside(now: dict) -> None:
         raise Refused([RowError(row, column, plain_number(s), reason) for row, s in outside], count)
 
 
-def _refuse_schools_outside(programme_id: int) -> None:
+def refuse_schools_outside(programme_id: int) -> None:
     # Enrolments can change between a preview and its confirmation.
     outside = staging.staged_outside(programme_id, limit=SHOWN_ERRORS)
     if outside:

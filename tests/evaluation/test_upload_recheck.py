@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.base import ContentFile
 
-from evaluation import services, upload_file, validation
+from evaluation import services, staging, upload_file, validation
 from evaluation.models import AssessmentUpload, AssessmentWindow, Pupil, Result, UploadStatus
 from evaluation.upload_recheck import LEFT, MOVED, REDATED
 from tests.factories import ProgrammeFactory
@@ -54,8 +54,8 @@ def test_the_preview_records_what_its_check_depended_on(world, window):
     upload = _checked(world, window, _scores(world, [95, 104]))
     assert upload.summary["checked_against"] == {
         "programme_id": world.programme.pk,
-        "scale_min": str(window.scale_min),
-        "scale_max": str(window.scale_max),
+        "scale_min": "80.0",  # as the database keeps it, whatever the window was given
+        "scale_max": "120.0",
         "teacher_assessment": window.teacher_assessment,
         "date": "2025-09-22",
         "academic_year": 2025,
@@ -159,3 +159,34 @@ def test_a_school_that_left_the_programme_is_named(world, window, school_c):
     assert [(e["row"], e["column"], e["value"], e["reason"]) for e in upload.errors] == [
         (3, "URN", str(school_c.urn), LEFT)
     ]
+
+
+def test_with_nothing_changed_the_previews_count_is_kept(world, window, monkeypatch):
+    upload = _checked(world, window, _scores(world, [95, 104, 110]))
+    previewed = upload.summary["totals"]
+
+    def never(self):
+        raise AssertionError("the rows were counted again")
+
+    monkeypatch.setattr(staging.Merge, "summary", never)
+    upload = _confirmed(world, upload)
+    assert upload.status == UploadStatus.IMPORTED
+    assert upload.summary["totals"] == previewed == {
+        "rows": 3, "new_pupils": 3, "created": 3, "updated": 0, "unchanged": 0
+    }  # fmt: skip
+    assert Result.objects.count() == 3
+
+
+def test_after_another_import_the_rows_are_counted_again(world, window):
+    """Both previewed before either was confirmed: the second's preview counted pupils and
+    results that the first then made."""
+    first = _checked(world, window, _scores(world, [95, 104, 110]))
+    second = _checked(world, window, _scores(world, [95, 104, 111, 99]), name="second.csv")
+    assert second.summary["totals"]["new_pupils"] == 4
+    assert _confirmed(world, first).status == UploadStatus.IMPORTED
+    second = _confirmed(world, second)
+    assert second.status == UploadStatus.IMPORTED
+    assert second.summary["totals"] == {
+        "rows": 4, "new_pupils": 1, "created": 1, "updated": 1, "unchanged": 2
+    }  # fmt: skip
+    assert sorted(Result.objects.values_list("score", flat=True)) == [95, 99, 104, 111]
