@@ -22,7 +22,7 @@ from schools.academic_year import academic_year_of, academic_year_start
 from schools.models import School
 
 from . import staging, upload_files, upload_recheck, upload_summary
-from .kept_rows import KeptRows, read_kept
+from .kept_rows import KeptRows
 from .models import AssessmentUpload, AssessmentWindow, UploadStatus
 from .selectors import schools_for_upload
 from .upload_ctf import CtfTally
@@ -265,11 +265,9 @@ def upload_import(*, upload: AssessmentUpload) -> None:
 
 def _import_locked(upload: AssessmentUpload, programme: Programme) -> None:
     staging.hold_pupils()
-    with upload.staged.open("rb") as kept, read_kept(kept) as rows:
-        staging.stage_kept(rows)
-    merge, summary = upload_summary.at_import(upload, programme)
+    writer, summary = upload_summary.at_import(upload, programme)
     report_progress(upload, 50)
-    merge.apply()
+    writer.apply()
     programme_data_changed(programme_id=programme.pk)
     totals = summary["totals"]
     upload.status = UploadStatus.IMPORTED

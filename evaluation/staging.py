@@ -79,7 +79,7 @@ def _parse_line(line: str) -> tuple:
     )  # fmt: skip
 
 
-class _TextReader:
+class TextReader:
     """A file-like view of an iterator of pieces of text, for COPY to pull from in large
     reads. What the iterator raises (a file that cannot be read, a check past its time) is
     kept in `error`: psycopg2 turns it into the server's QueryCanceled, and it is the
@@ -132,13 +132,7 @@ def stage(texts: Iterable[str]) -> None:
     if connection.vendor != "postgresql":
         _insert(texts)
         return
-    reader = _TextReader(texts)
-    try:
-        _copy(reader)
-    except Exception:
-        if reader.error is not None:
-            raise reader.error from None
-        raise
+    _copy(TextReader(texts))
 
 
 def stage_kept(file: BinaryIO) -> None:
@@ -155,10 +149,20 @@ def _copy(source) -> None:
         _create(cursor, postgres=True)
         # The merge joins the staged rows to a million pupils: let them hash in memory.
         cursor.execute("SET LOCAL work_mem = '128MB'")
-        cursor.cursor.copy_expert(
-            f"COPY {STAGING} FROM STDIN WITH (FORMAT text)", source, size=1 << 20
-        )
+        copy_from(cursor, f"COPY {STAGING} FROM STDIN WITH (FORMAT text)", source)
         cursor.execute(f"ANALYZE {STAGING}")
+
+
+def copy_from(cursor, sql: str, source) -> int:
+    """Run a COPY ... FROM STDIN from a file, or a TextReader; the rows copied. What a
+    reader's iterator raised is raised as it was, rather than as the server's cancel."""
+    try:
+        cursor.cursor.copy_expert(sql, source, size=1 << 20)
+    except Exception:
+        if isinstance(source, TextReader) and source.error is not None:
+            raise source.error from None
+        raise
+    return cursor.cursor.rowcount
 
 
 def _insert(texts: Iterable[str]) -> None:

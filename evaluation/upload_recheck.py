@@ -6,6 +6,7 @@ the staged rows alone is refused, to be uploaded again."""
 
 from decimal import Decimal
 
+from programmes.models import ComparisonSchool, Enrolment
 from schools.academic_year import academic_year_of
 from schools.models import School
 
@@ -91,6 +92,15 @@ def _refuse_scores_outside(now: dict) -> None:
     if count:
         column, reason = now["score_column"] or "Score", outside_scale(low, high)
         raise Refused([RowError(row, column, plain_number(s), reason) for row, s in outside], count)
+
+
+def schools_left(programme_id: int, school_ids: list[int]) -> bool:
+    """Whether any of these schools (the preview's) no longer takes part in the programme,
+    judged without the staged rows: refuse_schools_outside then names the rows."""
+    taking_part = Enrolment.objects.filter(programme_id=programme_id, school_id__in=school_ids)
+    compared = ComparisonSchool.objects.filter(programme_id=programme_id, school_id__in=school_ids)
+    found = taking_part.values_list("school_id").union(compared.values_list("school_id"))
+    return len(found) < len(set(school_ids))
 
 
 def refuse_schools_outside(programme_id: int) -> None:

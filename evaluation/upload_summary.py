@@ -5,10 +5,13 @@ from programmes.models import Programme
 from schools.academic_year import academic_year_of
 from schools.models import School
 
-from . import staging, upload_recheck
+from . import new_pupils, staging, upload_recheck
+from .kept_rows import read_kept
 from .models import AssessmentUpload, UploadStatus
 from .upload_ctf import CtfTally
 
+# What writes an import's rows: a merge with what is stored, or COPYs of new pupils.
+Writer = staging.Merge | new_pupils.NewPupils
 # What the import keeps of the summary (the rest says what the preview's check rested on).
 KEPT = ("schools", "totals", "same_file_imported_at", "columns")
 
@@ -36,23 +39,36 @@ def previewed(upload: AssessmentUpload, *, columns, score_column, ctf: CtfTally)
     return summary
 
 
-def at_import(upload: AssessmentUpload, programme: Programme) -> tuple[staging.Merge, dict]:
-    """The merge of the staged rows, and the summary to record, under the programme's lock.
-    Pupils and results raise the programme's data version whenever they change: at the
-    version of the preview, what its summary counted still holds, so long as the window is
-    the one checked (a window moved to another programme would compare versions of two
-    programmes). Otherwise the rows are checked again (upload_recheck) and counted again.
-    Either way no school may have left the programme since (a check of a few milliseconds,
-    kept whatever the version says)."""
+def at_import(upload: AssessmentUpload, programme: Programme) -> tuple[Writer, dict]:
+    """What writes the kept rows (see write_kept), and the summary to record, under the
+    programme's lock. Pupils and results raise the programme's data version whenever they
+    change: at the version of the preview, what its summary counted still holds, so long as
+    the window is the one checked (a window moved to another programme would compare
+    versions of two programmes). Otherwise the rows are checked again (upload_recheck) and
+    counted again. Either way no school may have left the programme since (a check of a few
+    milliseconds, kept whatever the version says)."""
     before = upload.summary
     merge = merge_for(upload, before["columns"])
     same = before.get("data_version") == programme.data_version and "stored" in before
     if not (same and upload_recheck.window_unchanged(upload)):
+        _stage(upload)
         upload_recheck.recheck(upload)
         return merge, {**_summarise(upload, merge.summary()), "columns": before["columns"]}
-    upload_recheck.refuse_schools_outside(programme.pk)
+    if upload_recheck.schools_left(programme.pk, [row["school_id"] for row in before["schools"]]):
+        _stage(upload)
+        upload_recheck.refuse_schools_outside(programme.pk)
     merge.stored = before["stored"]
-    return merge, {key: before[key] for key in KEPT}
+    summary = {key: before[key] for key in KEPT}
+    new = new_pupils.writer(upload, merge, rows=summary["totals"]["rows"])
+    if new is not None:
+        return new, summary
+    _stage(upload)
+    return merge, summary
+
+
+def _stage(upload: AssessmentUpload) -> None:
+    with upload.staged.open("rb") as kept, read_kept(kept) as rows:
+        staging.stage_kept(rows)
 
 
 def _summarise(upload: AssessmentUpload, rows: list[dict]) -> dict:
