@@ -210,8 +210,7 @@ class ResultsValidator:
         self.schools = schools  # URN -> school id, for the schools this upload may name
         self.only_school_id = only_school_id
         self.pseudonyms = Pseudonyms(programme_id=window.programme_id)
-        self.error_count = 0
-        self.rows = 0
+        self.error_count = self.rows = 0
         self.shown_errors: list[RowError] = []
         self.report = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed with the validator
             max_size=4 * 1024 * 1024, mode="w+", newline=""

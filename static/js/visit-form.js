@@ -236,7 +236,9 @@
     const notice = document.getElementById("form-changed");
     if (notice && version && version !== form.dataset.formVersion) notice.hidden = false;
   }
-  window.addEventListener("online", () => { sendAll(); refreshForm(); });
+  // Asked once the records are sent: asked the moment the tablet says it is online, the
+  // network may not answer yet, and the service worker would hand back its old copy.
+  window.addEventListener("online", async () => { await sendAll(); refreshForm(); });
 
   // A draft from before (typed, then the tablet slept or the page was closed) comes back.
   const draft = read(draftKey, null);
