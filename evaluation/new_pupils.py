@@ -9,7 +9,8 @@ PostgreSQL only (SQLite has no COPY, and there the merge is fast enough), and on
 nothing the preview counted has changed: upload_summary.at_import decides."""
 
 import io
-from itertools import repeat
+import tempfile
+from typing import BinaryIO
 
 from django.db import connection
 
@@ -43,60 +44,69 @@ def pupil_ids(count: int) -> range | None:
     in the middle of the block (whose ids are then left unused, as a rolled-back insert
     leaves its own)."""
     with connection.cursor() as cursor:
+        # Named first: in the statement below the name would be looked up for every id.
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [P])
+        (sequence,) = cursor.fetchone()
         cursor.execute(
-            "SELECT min(id), max(id) FROM (SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
-            "AS id FROM generate_series(1, %s)) block",
-            [P, count],
+            "SELECT min(id), max(id) FROM (SELECT nextval(%s::regclass) AS id "
+            "FROM generate_series(1, %s)) block",
+            [sequence, count],
         )
         first, last = cursor.fetchone()
     return range(first, last + 1) if last - first + 1 == count else None
 
 
 class NewPupils:
-    """The three COPYs of new pupils, each reading the kept rows afresh (they are read as
-    the server writes, so memory stays that of a chunk)."""
+    """The three COPYs of new pupils. The kept rows are read once, as the server writes the
+    pupils: each chunk's pupils go to the COPY, and its pupils' years and results to files
+    of their own, which the next two COPYs read as they are (so memory stays that of a
+    chunk, and no row is taken apart twice)."""
 
     def __init__(self, upload: AssessmentUpload, params: dict, ids: range):
         self.upload, self.ids = upload, ids
-        programme, upload_id = str(params["programme"]), str(upload.pk)
-        year, window = str(params["year"]), str(params["window"])
-
-        def pupil(ids, c, n):
-            return zip(ids, repeat(programme, n), c[1], repeat(upload_id, n), strict=True)
-
-        def pupil_year(ids, c, n):
-            constants = repeat(programme, n), repeat(year, n)
-            return zip(ids, *constants, *c[2:8], repeat(upload_id, n), strict=True)
-
-        def result(ids, c, n):
-            return zip(ids, repeat(window, n), c[8], c[9], repeat(upload_id, n), strict=True)
-
-        self.tables = [(P, PUPIL, pupil), (PY, YEAR, pupil_year), (R, RESULT, result)]
+        upload_id = str(upload.pk)
+        # Each line's constant parts: a pupil's programme and upload, a pupil year's
+        # programme and academic year, a result's window.
+        self.pupil = f"\t{params['programme']}\t", f"\t{upload_id}"
+        self.year = f"\t{params['programme']}\t{params['year']}\t", f"\t{upload_id}"
+        self.result = f"\t{params['window']}\t", f"\t{upload_id}"
 
     def apply(self) -> None:
-        for table, columns, lines in self.tables:
+        with tempfile.TemporaryFile() as years, tempfile.TemporaryFile() as results:
             with self.upload.staged.open("rb") as kept, read_kept(kept) as rows:
                 text = io.TextIOWrapper(rows, encoding="utf-8")
-                reader = TextReader(self._texts(text, lines))
-                with connection.cursor() as cursor:
-                    copied = copy_from(cursor, f"COPY {table} ({columns}) FROM STDIN", reader)
-            # The preview counted the rows it kept: any other number is a fault, not a file's.
-            if copied != len(self.ids):
-                raise RuntimeError(f"{copied} rows kept for {table}, {len(self.ids)} counted")
+                self._copy(P, PUPIL, TextReader(self._pupils(text, years, results)))
+            for table, columns, file in ((PY, YEAR, years), (R, RESULT, results)):
+                file.seek(0)
+                self._copy(table, columns, file)
 
-    def _texts(self, text: io.TextIOWrapper, lines):
-        """A COPY's lines for the kept rows, a chunk at a time, with the i-th row's pupil
-        taking the i-th id."""
+    def _copy(self, table: str, columns: str, source) -> None:
+        with connection.cursor() as cursor:
+            copied = copy_from(cursor, f"COPY {table} ({columns}) FROM STDIN", source)
+        # The preview counted the rows it kept: any other number is a fault, not a file's.
+        if copied != len(self.ids):
+            raise RuntimeError(f"{copied} rows kept for {table}, {len(self.ids)} counted")
+
+    def _pupils(self, text: io.TextIOWrapper, years: BinaryIO, results: BinaryIO):
+        """The pupils' lines, a chunk of kept rows at a time, the i-th row's pupil taking
+        the i-th id; the same rows' years and results are written to their files."""
         ids, pending = iter(map(str, self.ids)), ""
         while chunk := text.read(CHUNK):
             whole, _, pending = (pending + chunk).rpartition("\n")
             if whole:
-                yield self._chunk(whole.split("\n"), ids, lines)
+                yield self._chunk(whole.split("\n"), ids, years, results)
         if pending:
-            yield self._chunk([pending], ids, lines)
+            yield self._chunk([pending], ids, years, results)
 
-    @staticmethod
-    def _chunk(rows: list[str], ids, lines) -> str:
-        columns = list(zip(*(row.split("\t") for row in rows), strict=True))
-        made = lines([next(ids) for _ in rows], columns, len(rows))
-        return "\n".join(map("\t".join, made)) + "\n"
+    def _chunk(self, rows: list[str], ids, years: BinaryIO, results: BinaryIO) -> str:
+        # A kept row is: row, hash, then school to gender (the pupil year's columns, in
+        # YEAR's order), then score and standard.
+        row_ids = [next(ids) for _ in rows]
+        heads = [row.split("\t", 2) for row in rows]
+        tails = [head[2].rsplit("\t", 2) for head in heads]
+        (before, after), made = self.year, zip(row_ids, tails, strict=True)
+        years.write("".join([f"{i}{before}{t[0]}{after}\n" for i, t in made]).encode())
+        (before, after), made = self.result, zip(row_ids, tails, strict=True)
+        results.write("".join([f"{i}{before}{t[1]}\t{t[2]}{after}\n" for i, t in made]).encode())
+        (before, after), made = self.pupil, zip(row_ids, heads, strict=True)
+        return "".join([f"{i}{before}{h[1]}{after}\n" for i, h in made])

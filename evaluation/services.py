@@ -4,7 +4,6 @@ a Celery task (see tasks.py) that calls one of the `upload_*` functions here."""
 import hashlib
 import logging
 import tempfile
-from typing import BinaryIO
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -22,7 +21,7 @@ from schools.academic_year import academic_year_of, academic_year_start
 from schools.models import School
 
 from . import staging, upload_files, upload_recheck, upload_summary
-from .kept_rows import KeptRows
+from .kept_rows import keep_staged
 from .models import AssessmentUpload, AssessmentWindow, UploadStatus
 from .selectors import schools_for_upload
 from .upload_ctf import CtfTally
@@ -100,15 +99,11 @@ class _Check:
         self.size = max(upload.file.size, 1)
         self.ctf = CtfTally()  # of a CTF: which results went to the window, which not and why
 
-    def lines(self, keep: BinaryIO):
-        """Staged lines for every clean row, a chunk of the file at a time, also written
-        (gzipped) to `keep`."""
-        with KeptRows(keep) as kept:
-            for columns in self.validator.clean_chunks(read_rows(self.file, tally=self.ctf)):
-                text = staging.tsv_text(columns)
-                kept.write(text)
-                report_progress(self.upload, int(90 * self._share_read()))
-                yield text
+    def lines(self):
+        """Staged lines for every clean row, a chunk of the file at a time."""
+        for columns in self.validator.clean_chunks(read_rows(self.file, tally=self.ctf)):
+            yield staging.tsv_text(columns)
+            report_progress(self.upload, int(90 * self._share_read()))
 
     def _share_read(self) -> float:
         # The reader closes the file when it reaches the end.
@@ -179,7 +174,7 @@ def _check_file(upload: AssessmentUpload) -> None:
                 check.record_errors()
                 return
             kept.seek(0)
-            upload.staged.save(f"{upload.pk}.tsv.gz", File(kept), save=False)
+            upload.staged.save(f"{upload.pk}.tsv.zst", File(kept), save=False)
     except (UnreadableFile, SoftTimeLimitExceeded) as error:
         reason = took_too_long() if isinstance(error, SoftTimeLimitExceeded) else str(error)
         _record_errors(upload, count=1, shown=[RowError(0, "", "", reason)._asdict()])
@@ -203,9 +198,10 @@ def _preview(upload: AssessmentUpload, check: _Check, kept) -> dict | None:
     in a transaction that is then rolled back: a preview writes nothing."""
     try:
         with transaction.atomic():
-            staging.stage(check.lines(kept))
+            staging.stage(check.lines())
             if check.validator.error_count:
                 return None
+            keep_staged(kept)
             summary = upload_summary.previewed(
                 upload, columns=check.columns(), score_column=check.score_column(), ctf=check.ctf
             )

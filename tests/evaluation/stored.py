@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import time_machine
+import zstandard
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
@@ -19,9 +20,11 @@ IDENTITY = ("UPN", "Forename", "Surname", "DOB")
 
 
 def _text(data: bytes) -> str:
-    """A stored file's text: gzip files decompressed, workbooks (ZIP) unpacked."""
+    """A stored file's text: gzip and Zstandard files decompressed, workbooks (ZIP) unpacked."""
     if data[:2] == b"\x1f\x8b":
         data = gzip.decompress(data)
+    if data[:4] == b"\x28\xb5\x2f\xfd":
+        data = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(data)).read()
     if data[:4] == b"PK\x03\x04":
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             data = b"\n".join(archive.read(name) for name in archive.namelist())
@@ -57,7 +60,7 @@ def assert_no_identity(stored: dict[str, str], rows: list[dict]) -> None:
 
 
 def staged_name(upload: AssessmentUpload) -> str:
-    return f"assessments/staged/{upload.pk}.tsv.gz"
+    return f"assessments/staged/{upload.pk}.tsv.zst"
 
 
 def assert_pseudonymised(text: str, rows: int) -> None:
