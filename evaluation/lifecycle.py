@@ -12,7 +12,6 @@ from programmes import services as programmes_services
 from programmes.models import Programme
 from programmes.signals import programme_data_changed
 
-from . import reports
 from .models import ReportFailure, ReportSnapshot
 
 logger = logging.getLogger(__name__)
@@ -33,10 +32,17 @@ def report_queue(*, programme_id: int) -> None:
     enqueue_on_commit(
         COMPUTE_REPORT,
         programme_id,
-        on_failure=lambda error: reports.report_failure_record(
-            programme_id=programme_id, error=error, attempts=0
-        ),
+        on_failure=lambda error: _record_failure(programme_id=programme_id, error=error),
     )
+
+
+def _record_failure(*, programme_id: int, error: BaseException) -> None:
+    # Imported here: reports imports the engine (NumPy and SciPy), a fifth of a second that a
+    # process which only queues reports (every web process, the import command) need not
+    # spend as it starts.
+    from . import reports
+
+    reports.report_failure_record(programme_id=programme_id, error=error, attempts=0)
 
 
 def reports_unqueued_queue() -> list[int]:

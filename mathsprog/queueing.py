@@ -4,10 +4,12 @@ without letting a broker that is down turn a change already saved into an error 
 Tasks are named ("evaluation.tasks.validate_upload"), not imported: a task module imports
 the services it wraps, so a service that imported its task would close a cycle."""
 
+import importlib
 import logging
 import threading
 from collections import deque
 from collections.abc import Callable
+from contextlib import suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -23,7 +25,13 @@ logger = logging.getLogger(__name__)
 
 def task_named(name: str) -> Task:
     """The registered task. A web process imports no tasks module of its own accord (only a
-    worker does, as it starts), so the first look-up loads them all as the worker would."""
+    worker does, as it starts): the first look-up imports the task's own module, and failing
+    that (a task registered under another module's name) loads them all as a worker would.
+    Not all at first: outside a worker, Celery's loader runs Django's system checks too,
+    importing every URL and view (half a second of an import from the command line)."""
+    if name not in app.tasks:
+        with suppress(ImportError):
+            importlib.import_module(name.rpartition(".")[0])
     if name not in app.tasks:
         app.loader.import_default_modules()
     return app.tasks[name]

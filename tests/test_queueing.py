@@ -20,6 +20,11 @@ loaded = [app.name for app in apps.get_app_configs() if f"{app.name}.tasks" in s
 assert not loaded, f"tasks of {loaded} loaded already"
 print(task_named("evaluation.tasks.validate_upload").name)
 print(task_named("schools.tasks.run_school_register_import").name)
+# Found through its own module: Celery's loader would also have run Django's system checks,
+# which import every URL and view.
+assert "mathsprog.urls" not in sys.modules
+# A task registered under another module's name is found as a worker finds it.
+print(task_named("schools.tasks.process_visit_photo").name)
 """
 
 
@@ -36,4 +41,5 @@ def test_it_finds_a_task_in_a_process_that_imported_no_tasks():
     assert found.stdout.split() == [
         "evaluation.tasks.validate_upload",
         "schools.tasks.run_school_register_import",
+        "schools.tasks.process_visit_photo",
     ]
