@@ -24,8 +24,11 @@ run: $(INSTALLED)
 tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package.json
 	-npm install --prefix tests/browser --no-package-lock --no-audit --no-fund --silent
 
+# The suite in TEST_PROCESSES processes (pytest-xdist), each file's tests in one of them: each
+# has a test database of its own, and its workers queues of their own on the broker.
+TEST_PROCESSES ?= 2
 test: $(INSTALLED) tests/browser/node_modules/axe-core/axe.min.js
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --numprocesses=$(TEST_PROCESSES) --dist=loadfile
 
 worker: $(INSTALLED)
 	$(BIN)/celery -A mathsprog worker --loglevel=INFO
