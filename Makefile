@@ -24,11 +24,13 @@ run: $(INSTALLED)
 tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package.json
 	-npm install --prefix tests/browser --no-package-lock --no-audit --no-fund --silent
 
-# The suite in TEST_PROCESSES processes (pytest-xdist), each file's tests in one of them: each
-# has a test database of its own, and its workers queues of their own on the broker.
+# The suite in TEST_PROCESSES processes (pytest-xdist): each has a test database of its own,
+# and its Celery workers queues of their own on the broker. Tests are handed out one by one in
+# pytest-django's order, so that in each process the tests that empty the database (those run
+# outside a transaction) come after every test that reads what the migrations put there.
 TEST_PROCESSES ?= 2
 test: $(INSTALLED) tests/browser/node_modules/axe-core/axe.min.js
-	$(BIN)/python -m pytest --numprocesses=$(TEST_PROCESSES) --dist=loadfile
+	$(BIN)/python -m pytest --numprocesses=$(TEST_PROCESSES) --dist=load
 
 worker: $(INSTALLED)
 	$(BIN)/celery -A mathsprog worker --loglevel=INFO

@@ -231,7 +231,7 @@ def main() -> None:
     broker = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14")
     os.environ.update(DATABASE_URL=url, CELERY_BROKER_URL=broker, MEDIA_ROOT=str(DATA / "media"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mathsprog.settings.base")
-    from bench.run import fresh_database
+    from bench.processes import fresh_database
 
     fresh_database(url)
     import django

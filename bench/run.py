@@ -4,7 +4,8 @@ print a table and write bench/results.json.
 - import: rows per second and peak memory to check and import a results file of BENCH_ROWS
   rows (default 1,000,000) through the product's own upload service, beside a bare COPY of the
   same file into an unindexed table in the same run; and beside a COPY of the rows the import
-  made into tables with the product's indexes and keys, the floor of any import into them.
+  made into tables with the product's indexes and keys, the floor of any import into them;
+  BENCH_IMPORT_RUNS times (default 3), the run of the median ratio shown (bench/import_rate.py).
 - report: seconds to compute the programme's full evaluation report over those results, beside
   one hand-written SQL aggregate over the same rows, and the report's own peak memory.
 - ctf: BENCH_CTF_ROWS (default 100,000) pupils of one school imported from a Common Transfer
@@ -16,31 +17,21 @@ print a table and write bench/results.json.
   (bench/load.py); BENCH_LONDON=0 leaves it out.
 """
 
-import io
 import json
 import os
 import platform
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
 import psycopg2
 import redis
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "bench" / "data"
+from bench.import_rate import import_once, import_rate
+from bench.processes import BROKER, DATA, DATABASE_URL, ROOT, ROWS, django, fresh_database, measured
+
 RESULTS = ROOT / "bench" / "results.json"
-DATABASE_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mathsprog_bench"
-)
-ROWS = int(os.environ.get("BENCH_ROWS", 1_000_000))
-# Tasks the import queues (the report) go to a Redis database of the benchmark's own, which
-# no worker reads, so that each measure times one thing; the queue is emptied at the end.
-BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14")
-SCHOOLS = 1_800
+
 # The CTF beside the results file of the same pupils: one school's, as a CTF is.
 CTF_ROWS = int(os.environ.get("BENCH_CTF_ROWS", 100_000))
 # BENCH_LONDON=0 leaves out the London-scale pages and load (minutes of their own).
@@ -50,125 +41,9 @@ LONDON = os.environ.get("BENCH_LONDON", "1") != "0"
 TIMES = 3
 
 
-def _server_url() -> str:
-    base, _, _ = DATABASE_URL.rpartition("/")
-    return base + "/postgres"
-
-
 LONDON_URL = os.environ.get(
     "BENCH_LONDON_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mathsprog_bench_london"
 )
-
-
-def fresh_database(url: str = DATABASE_URL) -> None:
-    name = url.rpartition("/")[2]
-    connection = psycopg2.connect(_server_url())
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-
-
-def django(
-    *args: str, env: dict | None = None, url: str = DATABASE_URL
-) -> subprocess.CompletedProcess:
-    # Runs this interpreter on the project's own modules: no outside input reaches the command.
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, *args],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": url, "CELERY_BROKER_URL": BROKER, **(env or {})},
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode:
-        print(result.stdout[-3000:], result.stderr[-3000:], sep="\n")
-        raise SystemExit(f"{' '.join(args)} failed")
-    return result
-
-
-def measured(*args: str, env: dict | None = None) -> tuple[str, float]:
-    """Run a process as django() does: what it printed, and its own peak memory in MB (its
-    ru_maxrss alone, whatever ran before it)."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        # This interpreter on the project's own modules: no outside input reaches the command.
-        child = subprocess.Popen(  # noqa: S603
-            [sys.executable, *args], cwd=ROOT, stdout=out, stderr=err,
-            env={**os.environ, "DATABASE_URL": DATABASE_URL, "CELERY_BROKER_URL": BROKER,
-                 **(env or {})},
-        )  # fmt: skip
-        _, status, usage = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        if child.returncode:
-            print(out.read()[-3000:], err.read()[-3000:], sep="\n")
-            raise SystemExit(f"{' '.join(args)} failed")
-        return out.read(), usage.ru_maxrss / 1024
-
-
-def import_once(upload_id: int) -> dict:
-    """Check and import one upload in a process of its own: its timings and peak memory."""
-    started = time.perf_counter()
-    out, peak_mb = measured("-m", "bench.import_once", str(upload_id))
-    seconds = time.perf_counter() - started
-    return {**json.loads(out.strip().splitlines()[-1]), "seconds": seconds, "peak_mb": peak_mb}
-
-
-def bare_copy(path: Path) -> float:
-    """The floor: the same file into a table with no index, key or check."""
-    connection = psycopg2.connect(DATABASE_URL)
-    with connection, connection.cursor() as cursor:
-        columns = ", ".join(f"c{n} text" for n in range(11))
-        cursor.execute(f"CREATE UNLOGGED TABLE IF NOT EXISTS bench_copy ({columns})")
-        cursor.execute("TRUNCATE bench_copy")
-        started = time.perf_counter()
-        with path.open("rb") as handle:
-            cursor.copy_expert(
-                "COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER)", handle, size=1 << 20
-            )
-        elapsed = time.perf_counter() - started
-        cursor.execute("DROP TABLE bench_copy")
-    connection.close()
-    return elapsed
-
-
-# Where an import of results puts its rows: pupils, their year's details, their results.
-IMPORTED_TABLES = ("evaluation_pupil", "evaluation_pupilyear", "evaluation_result")
-
-
-def indexed_copy() -> float:
-    """The floor of any import into the product's tables: the rows the import made, already
-    checked, hashed and linked, copied into tables like the product's, with the same indexes,
-    unique constraints and foreign keys, in one transaction (the commit included: PostgreSQL
-    checks deferred foreign keys then)."""
-    connection = psycopg2.connect(DATABASE_URL)
-    with connection.cursor() as cursor:
-        rows, keys = {}, {}
-        for table in IMPORTED_TABLES:
-            rows[table] = io.BytesIO()
-            cursor.copy_expert(f"COPY {table} TO STDOUT", rows[table])
-            cursor.execute(
-                "SELECT pg_get_constraintdef(oid) FROM pg_constraint"
-                " WHERE conrelid = %s::regclass AND contype = 'f'",
-                [table],
-            )
-            keys[table] = [definition for (definition,) in cursor.fetchall()]
-            cursor.execute(f"CREATE TABLE floor_{table} (LIKE {table} INCLUDING ALL)")
-            for definition in keys[table]:
-                cursor.execute(f"ALTER TABLE floor_{table} ADD {definition}")
-        connection.commit()
-        started = time.perf_counter()
-        for table in IMPORTED_TABLES:
-            rows[table].seek(0)
-            cursor.copy_expert(f"COPY floor_{table} FROM STDIN", rows[table], size=1 << 20)
-        connection.commit()
-        elapsed = time.perf_counter() - started
-        for table in IMPORTED_TABLES:
-            cursor.execute(f"DROP TABLE floor_{table}")
-        connection.commit()
-    connection.close()
-    return elapsed
 
 
 FLOOR_SQL = """
@@ -218,22 +93,8 @@ def report_and_floor() -> tuple[dict, float]:
 def main() -> None:
     DATA.mkdir(parents=True, exist_ok=True)
     print(f"Benchmark database {DATABASE_URL.rpartition('@')[2]}, {ROWS:,} rows")
-    fresh_database()
-    django(
-        "manage.py",
-        "migrate",
-        "--noinput",
-        env={"DJANGO_SETTINGS_MODULE": "mathsprog.settings.base"},
-    )
     path = DATA / f"results-{ROWS}.csv"
-    setup = django("-m", "bench.setup_import", str(path), str(ROWS), str(SCHOOLS))
-    upload_id = int(setup.stdout.strip().splitlines()[-1])
-
-    outcome = import_once(upload_id)
-    assert outcome["created"] == ROWS, outcome
-    import_seconds, peak_mb = outcome["seconds"], outcome["peak_mb"]
-    copy_seconds = bare_copy(path)
-    indexed_seconds = indexed_copy()
+    imported = import_rate(path)
     settle()
     report, floor_seconds = report_and_floor()
 
@@ -243,19 +104,7 @@ def main() -> None:
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
         },
-        "import": {
-            "rows": ROWS,
-            "seconds": round(import_seconds, 2),
-            "validate_seconds": outcome["validate_seconds"],
-            "import_seconds": outcome["import_seconds"],
-            "rows_per_second": round(ROWS / import_seconds),
-            "peak_memory_mb": round(peak_mb),
-            "bare_copy_seconds": round(copy_seconds, 2),
-            "bare_copy_rows_per_second": round(ROWS / copy_seconds),
-            "share_of_copy_rate": round(copy_seconds / import_seconds, 3),
-            "indexed_copy_seconds": round(indexed_seconds, 2),
-            "share_of_indexed_copy_rate": round(indexed_seconds / import_seconds, 3),
-        },
+        "import": imported,
         "report": {
             "results": report["results"],
             "entries": report["entries"],
@@ -282,6 +131,8 @@ def main() -> None:
     print(f"{'import rate / COPY rate':<34}{i['share_of_copy_rate']:>16}")
     print(f"{'COPY into indexed tables (s)':<34}{i['indexed_copy_seconds']:>16}")
     print(f"{'import rate / indexed COPY rate':<34}{i['share_of_indexed_copy_rate']:>16}")
+    runs = ", ".join(map(str, i["shares_of_indexed_copy_rate"]))
+    print(f"{'  (median of the runs:':<34}{runs + ')':>16}")
     r = results["report"]
     print(f"{'report: seconds (full report)':<34}{r['seconds']:>16}")
     print(f"{'report: SQL aggregate floor (s)':<34}{r['sql_floor_seconds']:>16}")
