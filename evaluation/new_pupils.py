@@ -19,9 +19,8 @@ from .models import AssessmentUpload
 from .staging import PY, Merge, P, R, TextReader, copy_from
 
 CHUNK = 1 << 20  # characters of kept rows turned into a COPY's lines at a time
-# Each table's columns, and how its line is made from an id and a kept row's columns (in
-# staging.tsv_text's order: row, hash, school, year group, disadvantaged, SEN provision,
-# EAL, gender, score, standard; every one already in COPY's text format).
+# Each table's columns, as NewPupils._chunk writes its lines (from a kept row's columns, every
+# one already in COPY's text format).
 PUPIL = "id, programme_id, upn_hash, first_upload_id"
 YEAR = (
     "pupil_id, programme_id, academic_year, school_id, year_group, disadvantaged, send, eal, "

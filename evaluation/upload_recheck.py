@@ -97,10 +97,11 @@ def _refuse_scores_outside(now: dict) -> None:
 def schools_left(programme_id: int, school_ids: list[int]) -> bool:
     """Whether any of these schools (the preview's) no longer takes part in the programme,
     judged without the staged rows: refuse_schools_outside then names the rows."""
-    taking_part = Enrolment.objects.filter(programme_id=programme_id, school_id__in=school_ids)
-    compared = ComparisonSchool.objects.filter(programme_id=programme_id, school_id__in=school_ids)
-    found = taking_part.values_list("school_id").union(compared.values_list("school_id"))
-    return len(found) < len(set(school_ids))
+    left = set(school_ids)
+    for taking_part in (Enrolment, ComparisonSchool):
+        found = taking_part.objects.filter(programme_id=programme_id, school_id__in=left)
+        left -= set(found.values_list("school_id", flat=True))
+    return bool(left)
 
 
 def refuse_schools_outside(programme_id: int) -> None:

@@ -22,6 +22,10 @@ ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
+# Every context: axe-core is injected as an inline script, which the portal's CSP refuses; and
+# with reduced motion Bootstrap's buttons change colour at once, so that axe never measures a
+# label's contrast halfway through a transition (on a loaded machine it did, after a reset).
+CONTEXT = {"bypass_csp": True, "reduced_motion": "reduce"}
 
 
 @pytest.fixture(scope="session")
@@ -53,8 +57,7 @@ def open_as(browser, live_server, client):
         context = browser.new_context(
             viewport={"width": width, "height": height},
             base_url=live_server.url,
-            # axe-core is injected as an inline script, which the portal's CSP refuses.
-            bypass_csp=True,
+            **CONTEXT,
         )
         session = client.cookies[settings.SESSION_COOKIE_NAME].value
         context.add_cookies(

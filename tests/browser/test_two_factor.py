@@ -10,7 +10,7 @@ import pytest
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .conftest import axe_violations, screenshot
+from .conftest import CONTEXT, axe_violations, screenshot
 
 pytestmark = [
     pytest.mark.services,
@@ -70,7 +70,7 @@ def test_a_hub_lead_sets_it_up_signs_in_with_it_and_an_admin_resets_it(
     world, browser, live_server, open_as, width, height
 ):
     context = browser.new_context(
-        viewport={"width": width, "height": height}, base_url=live_server.url, bypass_csp=True
+        viewport={"width": width, "height": height}, base_url=live_server.url, **CONTEXT
     )
     page = context.new_page()
     dashboard = f"/programmes/{world.programme.slug}/"
