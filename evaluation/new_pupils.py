@@ -9,8 +9,6 @@ PostgreSQL only (SQLite has no COPY, and there the merge is fast enough), and on
 nothing the preview counted has changed: upload_summary.at_import decides."""
 
 import io
-import tempfile
-from typing import BinaryIO
 
 from django.db import connection
 
@@ -19,8 +17,8 @@ from .models import AssessmentUpload
 from .staging import PY, Merge, P, R, TextReader, copy_from
 
 CHUNK = 1 << 20  # characters of kept rows turned into a COPY's lines at a time
-# Each table's columns, as NewPupils._chunk writes its lines (from a kept row's columns, every
-# one already in COPY's text format).
+# Each table's columns, as NewPupils writes its lines (from a kept row's columns, every one
+# already in COPY's text format).
 PUPIL = "id, programme_id, upn_hash, first_upload_id"
 YEAR = (
     "pupil_id, programme_id, academic_year, school_id, year_group, disadvantaged, send, eal, "
@@ -56,56 +54,58 @@ def pupil_ids(count: int) -> range | None:
 
 
 class NewPupils:
-    """The three COPYs of new pupils. The kept rows are read once, as the server writes the
-    pupils: each chunk's pupils go to the COPY, and its pupils' years and results to files
-    of their own, which the next two COPYs read as they are (so memory stays that of a
-    chunk, and no row is taken apart twice)."""
+    """The three COPYs of new pupils, each reading the kept rows afresh as the server writes
+    (so memory stays that of a chunk). Each takes from a kept row only what its table needs,
+    so that making its lines takes less time than the server takes to write them."""
 
     def __init__(self, upload: AssessmentUpload, params: dict, ids: range):
         self.upload, self.ids = upload, ids
         upload_id = str(upload.pk)
         # Each line's constant parts: a pupil's programme and upload, a pupil year's
         # programme and academic year, a result's window.
-        self.pupil = f"\t{params['programme']}\t", f"\t{upload_id}"
-        self.year = f"\t{params['programme']}\t{params['year']}\t", f"\t{upload_id}"
-        self.result = f"\t{params['window']}\t", f"\t{upload_id}"
+        self.pupil = f"\t{params['programme']}\t", f"\t{upload_id}\n"
+        self.year = f"\t{params['programme']}\t{params['year']}\t", f"\t{upload_id}\n"
+        self.result = f"\t{params['window']}\t", f"\t{upload_id}\n"
 
     def apply(self) -> None:
-        with tempfile.TemporaryFile() as years, tempfile.TemporaryFile() as results:
+        tables = ((P, PUPIL, self._pupils), (PY, YEAR, self._years), (R, RESULT, self._results))
+        for table, columns, lines in tables:
             with self.upload.staged.open("rb") as kept, read_kept(kept) as rows:
                 text = io.TextIOWrapper(rows, encoding="utf-8")
-                self._copy(P, PUPIL, TextReader(self._pupils(text, years, results)))
-            for table, columns, file in ((PY, YEAR, years), (R, RESULT, results)):
-                file.seek(0)
-                self._copy(table, columns, file)
+                with connection.cursor() as cursor:
+                    sql = f"COPY {table} ({columns}) FROM STDIN"
+                    copied = copy_from(cursor, sql, TextReader(self._texts(text, lines)))
+            # The preview counted the rows it kept: any other number is a fault, not a file's.
+            if copied != len(self.ids):
+                raise RuntimeError(f"{copied} rows kept for {table}, {len(self.ids)} counted")
 
-    def _copy(self, table: str, columns: str, source) -> None:
-        with connection.cursor() as cursor:
-            copied = copy_from(cursor, f"COPY {table} ({columns}) FROM STDIN", source)
-        # The preview counted the rows it kept: any other number is a fault, not a file's.
-        if copied != len(self.ids):
-            raise RuntimeError(f"{copied} rows kept for {table}, {len(self.ids)} counted")
-
-    def _pupils(self, text: io.TextIOWrapper, years: BinaryIO, results: BinaryIO):
-        """The pupils' lines, a chunk of kept rows at a time, the i-th row's pupil taking
-        the i-th id; the same rows' years and results are written to their files."""
+    def _texts(self, text: io.TextIOWrapper, lines):
+        """A table's lines for the kept rows, a chunk at a time, the i-th row's pupil taking
+        the i-th id."""
         ids, pending = iter(map(str, self.ids)), ""
         while chunk := text.read(CHUNK):
             whole, _, pending = (pending + chunk).rpartition("\n")
             if whole:
-                yield self._chunk(whole.split("\n"), ids, years, results)
+                rows = whole.split("\n")
+                yield lines(rows, [next(ids) for _ in rows])
         if pending:
-            yield self._chunk([pending], ids, years, results)
+            yield lines([pending], [next(ids)])
 
-    def _chunk(self, rows: list[str], ids, years: BinaryIO, results: BinaryIO) -> str:
-        # A kept row is: row, hash, then school to gender (the pupil year's columns, in
-        # YEAR's order), then score and standard.
-        row_ids = [next(ids) for _ in rows]
-        heads = [row.split("\t", 2) for row in rows]
-        tails = [head[2].rsplit("\t", 2) for head in heads]
-        (before, after), made = self.year, zip(row_ids, tails, strict=True)
-        years.write("".join([f"{i}{before}{t[0]}{after}\n" for i, t in made]).encode())
-        (before, after), made = self.result, zip(row_ids, tails, strict=True)
-        results.write("".join([f"{i}{before}{t[1]}\t{t[2]}{after}\n" for i, t in made]).encode())
-        (before, after), made = self.pupil, zip(row_ids, heads, strict=True)
-        return "".join([f"{i}{before}{h[1]}{after}\n" for i, h in made])
+    # A kept row is: row, hash, then school to gender (the pupil year's columns, in YEAR's
+    # order), then score and standard.
+    def _pupils(self, rows: list[str], ids: list[str]) -> str:
+        hashes = [row.split("\t", 2)[1] for row in rows]
+        return self._joined(self.pupil, ids, hashes)
+
+    def _years(self, rows: list[str], ids: list[str]) -> str:
+        years = [row.split("\t", 2)[2].rsplit("\t", 2)[0] for row in rows]
+        return self._joined(self.year, ids, years)
+
+    def _results(self, rows: list[str], ids: list[str]) -> str:
+        results = [row.rsplit("\t", 2) for row in rows]
+        return self._joined(self.result, ids, [f"{t[1]}\t{t[2]}" for t in results])
+
+    @staticmethod
+    def _joined(parts: tuple[str, str], ids: list[str], middles: list[str]) -> str:
+        before, after = parts
+        return "".join([f"{i}{before}{m}{after}" for i, m in zip(ids, middles, strict=True)])
