@@ -17,7 +17,7 @@ import psycopg2
 
 from bench.processes import DATABASE_URL, ROWS, SCHOOLS, django, fresh_database, measured
 
-IMPORT_RUNS = int(os.environ.get("BENCH_IMPORT_RUNS", 3))
+IMPORT_RUNS = int(os.environ.get("BENCH_IMPORT_RUNS", 5))
 
 
 def import_once(upload_id: int) -> dict:

@@ -5,7 +5,7 @@ print a table and write bench/results.json.
   rows (default 1,000,000) through the product's own upload service, beside a bare COPY of the
   same file into an unindexed table in the same run; and beside a COPY of the rows the import
   made into tables with the product's indexes and keys, the floor of any import into them;
-  BENCH_IMPORT_RUNS times (default 3), the run of the median ratio shown (bench/import_rate.py).
+  BENCH_IMPORT_RUNS times (default 5), the run of the median ratio shown (bench/import_rate.py).
 - report: seconds to compute the programme's full evaluation report over those results, beside
   one hand-written SQL aggregate over the same rows, and the report's own peak memory.
 - ctf: BENCH_CTF_ROWS (default 100,000) pupils of one school imported from a Common Transfer
