@@ -72,13 +72,12 @@ def _stage(upload: AssessmentUpload) -> None:
 
 
 def _summarise(upload: AssessmentUpload, rows: list[dict]) -> dict:
-    names = dict(
-        School.objects.filter(pk__in=[r["school_id"] for r in rows]).values_list("pk", "name")
-    )
-    urns = dict(School.objects.filter(pk__in=names).values_list("pk", "urn"))
+    found = School.objects.filter(pk__in=[r["school_id"] for r in rows])
+    named = {
+        pk: {"name": name, "urn": urn} for pk, name, urn in found.values_list("pk", "name", "urn")
+    }
     schools = sorted(
-        ({**row, "name": names[row["school_id"]], "urn": urns[row["school_id"]]} for row in rows),
-        key=lambda row: row["name"],
+        ({**row, **named[row["school_id"]]} for row in rows), key=lambda row: row["name"]
     )
     totals = {
         key: sum(row[key] for row in rows)
