@@ -102,8 +102,7 @@ class NewPupils:
         return self._joined(self.year, ids, years)
 
     def _results(self, rows: list[str], ids: list[str]) -> str:
-        results = [row.rsplit("\t", 2) for row in rows]
-        return self._joined(self.result, ids, [f"{t[1]}\t{t[2]}" for t in results])
+        return self._joined(self.result, ids, [row.split("\t", 8)[8] for row in rows])
 
     @staticmethod
     def _joined(parts: tuple[str, str], ids: list[str], middles: list[str]) -> str:

@@ -40,13 +40,14 @@ def previewed(upload: AssessmentUpload, *, columns, score_column, ctf: CtfTally)
 
 
 def at_import(upload: AssessmentUpload, programme: Programme) -> tuple[Writer, dict]:
-    """What writes the kept rows (see write_kept), and the summary to record, under the
-    programme's lock. Pupils and results raise the programme's data version whenever they
-    change: at the version of the preview, what its summary counted still holds, so long as
-    the window is the one checked (a window moved to another programme would compare
-    versions of two programmes). Otherwise the rows are checked again (upload_recheck) and
-    counted again. Either way no school may have left the programme since (a check of a few
-    milliseconds, kept whatever the version says)."""
+    """What writes the kept rows (new_pupils' COPYs when every pupil is new, else the merge
+    of the rows staged again), and the summary to record, under the programme's lock. Pupils
+    and results raise the programme's data version whenever they change: at the version of
+    the preview, what its summary counted still holds, so long as the window is the one
+    checked (a window moved to another programme would compare versions of two programmes).
+    Otherwise the rows are checked again (upload_recheck) and counted again. Either way no
+    school may have left the programme since (a check of a few milliseconds, kept whatever
+    the version says)."""
     before = upload.summary
     merge = merge_for(upload, before["columns"])
     same = before.get("data_version") == programme.data_version and "stored" in before
@@ -56,7 +57,7 @@ def at_import(upload: AssessmentUpload, programme: Programme) -> tuple[Writer, d
         return merge, {**_summarise(upload, merge.summary()), "columns": before["columns"]}
     if upload_recheck.schools_left(programme.pk, [row["school_id"] for row in before["schools"]]):
         _stage(upload)
-        upload_recheck.refuse_schools_outside(programme.pk)
+        upload_recheck.refuse_schools_outside(programme.pk)  # raises, naming the rows
     merge.stored = before["stored"]
     summary = {key: before[key] for key in KEPT}
     new = new_pupils.writer(upload, merge, rows=summary["totals"]["rows"])
