@@ -9,34 +9,23 @@ pupils were stored by before pupils were per programme) so that stored pupils co
 by programme without their UPNs, which are never kept (migration 0007)."""
 
 import functools
-import hashlib
+import logging
+import os
+from collections import deque
 
 from django.conf import settings
 
+from .keyed import Keyed
+from .pseudonym_helper import HelperProcess, InProcess
 from .upn import normalise_upn
 
-BLOCK = 64  # SHA-256's block size, in bytes
-
-
-class _Keyed:
-    """HMAC-SHA256 under one key, with an optional prefix to every message: the digests of
-    hmac.new(key, prefix + message, "sha256"), worked out from copies of the key's two padded
-    hashes. A million pupils are hashed twice on an import's path, and copying hashlib's
-    objects costs about half as much as copying hmac's."""
-
-    def __init__(self, key: bytes, prefix: bytes = b""):
-        if len(key) > BLOCK:
-            key = hashlib.sha256(key).digest()
-        key = key.ljust(BLOCK, b"\0")
-        self.inner = hashlib.sha256(bytes(byte ^ 0x36 for byte in key) + prefix)
-        self.outer = hashlib.sha256(bytes(byte ^ 0x5C for byte in key))
-
-    def digest(self, message: bytes) -> bytes:
-        inner = self.inner.copy()
-        inner.update(message)
-        outer = self.outer.copy()
-        outer.update(inner.digest())
-        return outer.digest()
+logger = logging.getLogger(__name__)
+# A chunk of a file with this many well-formed UPNs starts the helper process: a smaller file
+# (a school's year group) is hashed before the helper would have started.
+HELPER_ROWS = 5_000
+# The helper only helps where there is another core for it (and, on the database's machine,
+# for the database).
+MANY_CORES = len(os.sched_getaffinity(0)) > 1
 
 
 def programme_prefix(programme_id: int) -> bytes:
@@ -47,35 +36,68 @@ class Pseudonyms:
     """The pseudonyms of one programme's pupils."""
 
     def __init__(self, *, programme_id: int):
-        key = settings.PUPIL_KEY_SECRET.encode()
-        self.upn = _Keyed(key)
-        self.programme = _Keyed(key, programme_prefix(programme_id))
+        self.key = settings.PUPIL_KEY_SECRET.encode()
+        self.prefix = programme_prefix(programme_id)
+        self.upn = Keyed(self.key)
+        self.programme = Keyed(self.key, self.prefix)
 
     def digest(self, upn: str) -> bytes:
         """The pseudonym of a UPN already normalised (upn.normalise_upn)."""
         return self.programme.digest(self.upn.digest(upn.encode()))
 
-    def digests(self, upns: list[str], valid: list[bool]) -> list[bytes]:
-        """The pseudonym of each valid UPN, b"" for the others: digest() for a whole chunk
-        in one loop, with no call of Python per UPN (a million of them are hashed in a
-        file's check, and the calls cost a quarter of the hashing)."""
-        upn_inner, upn_outer = self.upn.inner, self.upn.outer
-        inner, outer = self.programme.inner, self.programme.outer
-        digests = []
-        for upn, ok in zip(upns, valid, strict=True):
-            if not ok:
-                digests.append(b"")
-                continue
-            step = upn_inner.copy()
-            step.update(upn.encode())
-            keyed = upn_outer.copy()
-            keyed.update(step.digest())
-            step = inner.copy()
-            step.update(keyed.digest())
-            keyed = outer.copy()
-            keyed.update(step.digest())
-            digests.append(keyed.digest())
-        return digests
+
+def _wanted(upns: list[str], valid: list[bool]) -> list[bytes]:
+    return [upn.encode() for upn, ok in zip(upns, valid, strict=True) if ok]
+
+
+def _placed(digests: list[bytes], valid: list[bool]) -> list[bytes]:
+    found = iter(digests)
+    return [next(found) if ok else b"" for ok in valid]
+
+
+class ChunkPseudonyms:
+    """The pseudonyms of a file's UPNs, a chunk at a time: each chunk submitted, then its
+    digests collected, in the order submitted, once the check needs them. On a machine of
+    more than one core, the first chunk of HELPER_ROWS well-formed UPNs starts the helper
+    process (pseudonym_helper), which hashes that chunk and the ones after it while the check
+    goes on; should it not start, the chunks are hashed here."""
+
+    def __init__(self, pseudonyms: Pseudonyms):
+        self.pseudonyms = pseudonyms
+        self.here = InProcess(pseudonyms.upn, pseudonyms.programme)
+        self.helper: HelperProcess | None = None
+        self.helper_wanted = MANY_CORES
+        self.pending: deque[tuple[InProcess | HelperProcess, list[bool]]] = deque()
+
+    def submit(self, upns: list[str], valid: list[bool]) -> None:
+        wanted = _wanted(upns, valid)
+        hasher = self._hasher(len(wanted))
+        hasher.submit(wanted)
+        self.pending.append((hasher, valid))
+
+    def collect(self) -> list[bytes]:
+        """The pseudonym of each UPN of the oldest chunk not yet collected, b"" for each
+        one not well formed."""
+        hasher, valid = self.pending.popleft()
+        return _placed(hasher.collect(), valid)
+
+    def _hasher(self, count: int) -> InProcess | HelperProcess:
+        if self.helper is None and self.helper_wanted and count >= HELPER_ROWS:
+            self.helper_wanted = False  # once: a helper that cannot start is not tried again
+            try:
+                self.helper = HelperProcess(self.pseudonyms.key, self.pseudonyms.prefix)
+            except OSError:
+                logger.warning("The pseudonym helper did not start: hashing in this process")
+            else:
+                logger.info("Pupils hashed by a helper process (pid %d)", self.helper.process.pid)
+        return self.helper or self.here
+
+    def close(self) -> None:
+        self.pending.clear()
+        self.here.close()
+        if self.helper is not None:
+            self.helper.close()
+            self.helper = None
 
 
 def upn_hash(upn: str, *, programme_id: int) -> str:

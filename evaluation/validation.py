@@ -18,11 +18,17 @@ from itertools import chain, islice, repeat
 from operator import attrgetter
 from typing import NamedTuple
 
-from schools.year_groups import YEAR_GROUP_LABELS, YEAR_GROUP_SHORT_LABELS
-
+from .cell_readings import (
+    Readings,
+    read_disadvantaged,
+    read_eal,
+    read_gender,
+    read_send,
+    read_standard,
+    read_year_group,
+)
 from .models import AssessmentWindow
-from .pseudonym import Pseudonyms
-from .standards import STANDARDS, in_words
+from .pseudonym import ChunkPseudonyms, Pseudonyms
 from .upload_file import Misaligned
 from .upn import masked, normalise_upn, upn_problem, valid_upns
 
@@ -39,21 +45,6 @@ ALIASES = {
 }
 REQUIRED = ("upn", "urn", "year_group", "disadvantaged")
 LABELS = {"upn": "UPN", "urn": "URN", "year_group": "Year group", "disadvantaged": "Disadvantaged"}
-YES_NO = {"y": True, "yes": True, "true": True, "1": True,
-          "n": False, "no": False, "false": False, "0": False}  # fmt: skip
-# Every label the portal writes ("Reception", "Y6") reads back, and the other ways files say them.
-YEAR_GROUPS = (
-    {"yr": 0, "yearr": 0}
-    | {str(n): n for n in range(1, 14)}
-    | {
-        label.replace(" ", "").lower(): n
-        for labels in (YEAR_GROUP_LABELS, YEAR_GROUP_SHORT_LABELS)
-        for n, label in labels.items()
-    }
-)
-SEND = {"": "N", "n": "N", "k": "K", "e": "E"}
-GENDERS = {"": "", "m": "M", "f": "F"}
-STANDARD_CODES = {code.lower(): code for code in STANDARDS}
 TENTH = Decimal("0.1")
 SHOWN_ERRORS = 500
 NEITHER = "the row has neither a score nor a standard"
@@ -131,66 +122,6 @@ def outside_scale(low, high) -> str:
     return f"is outside this assessment's scale, {plain_number(low)} to {plain_number(high)}"
 
 
-def _read_year_group(text: str) -> tuple:
-    year_group = YEAR_GROUPS.get(text.replace(" ", "").lower())
-    if year_group is None:
-        return None, 'a year group is R or 1 to 13 ("Year 6", "Y6" and "6" all work)'
-    return year_group, None
-
-
-def _read_disadvantaged(text: str) -> tuple:
-    value = YES_NO.get(text.lower())
-    return (None, "should be Y or N") if value is None else (value, None)
-
-
-def _read_send(text: str) -> tuple:
-    send = SEND.get(text.lower())
-    if send is None:
-        return None, "should be N (none), K (SEN support) or E (EHC plan)"
-    return send, None
-
-
-def _read_eal(text: str) -> tuple:
-    return (None, None) if not text else _read_disadvantaged(text)
-
-
-def _read_gender(text: str) -> tuple:
-    gender = GENDERS.get(text.lower())
-    return (None, "should be M or F") if gender is None else (gender, None)
-
-
-def _read_standard(text: str) -> tuple:
-    standard = STANDARD_CODES.get(text.lower(), "") if text else ""
-    return ("", f"should be {in_words()}") if text and not standard else (standard, None)
-
-
-class _Readings(dict):
-    """A field's value for each distinct text, worked out once (a file repeats a few values,
-    Y, N, Year 6, 104, over a million rows); `problems` holds why a text has none."""
-
-    def __init__(self, read):
-        super().__init__()
-        self.read = read
-        self.problems: dict[str, str] = {}
-        self.chars = 0
-
-    def __missing__(self, text: str):
-        value, problem = self.read(text)
-        if problem:
-            self.problems[text] = problem
-        self[text] = value
-        self.chars += len(text)
-        return value
-
-    def forget_if_many(self) -> None:
-        """Between chunks: a file of a million different values would keep them all."""
-        if len(self) > READINGS_KEPT or self.chars > READINGS_KEPT * 16:
-            self.clear()
-            self.problems.clear()
-            self.chars = 0
-
-
-READINGS_KEPT = 20_000
 FIELDS = ("urn", "year_group", "disadvantaged", "send", "eal", "gender", "score", "standard")
 CHUNK = 10_000
 BATCH = 250  # rows measured at a time; a chunk may go past CHUNK_COST by one batch's worth
@@ -209,7 +140,7 @@ class ResultsValidator:
         self.window = window
         self.schools = schools  # URN -> school id, for the schools this upload may name
         self.only_school_id = only_school_id
-        self.pseudonyms = Pseudonyms(programme_id=window.programme_id)
+        self.pseudonyms = ChunkPseudonyms(Pseudonyms(programme_id=window.programme_id))
         self.error_count = self.rows = 0
         self.shown_errors: list[RowError] = []
         self.report = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed with the validator
@@ -220,13 +151,14 @@ class ResultsValidator:
         self.columns: Columns | None = None
         self.seen: dict[bytes, int] = {}
         self.readings = {
-            field: _Readings(read)
-            for field, read in zip(FIELDS, (self._read_urn, _read_year_group,
-                _read_disadvantaged, _read_send, _read_eal, _read_gender, self._read_score,
-                _read_standard), strict=True)
+            field: Readings(read)
+            for field, read in zip(FIELDS, (self._read_urn, read_year_group,
+                read_disadvantaged, read_send, read_eal, read_gender, self._read_score,
+                read_standard), strict=True)
         }  # fmt: skip
 
     def close(self) -> None:
+        self.pseudonyms.close()
         self.report.close()
 
     def error(self, error: RowError) -> None:
@@ -250,8 +182,19 @@ class ResultsValidator:
             for error in invalid.errors:
                 self.error(error)
             return
-        for chunk in self._chunks(rows):
-            yield self._clean_chunk(chunk)
+        # Each chunk's UPNs go to be hashed before the chunk before it is checked, so that a
+        # helper process (pseudonym.ChunkPseudonyms) hashes one while this one checks the other.
+        pending = None
+        try:
+            for chunk in self._chunks(rows):
+                submitted = self._submit(chunk)
+                if pending is not None:
+                    yield self._clean_chunk(*pending)
+                pending = submitted
+            if pending is not None:
+                yield self._clean_chunk(*pending)
+        finally:
+            self.pseudonyms.close()  # the helper's work is done, or of no more use
 
     def _chunks(self, rows: Iterator[list[str] | Misaligned]) -> Iterator[list]:
         """The numbered rows, up to CHUNK of them at a time, but fewer if they are wide: a
@@ -294,27 +237,32 @@ class ResultsValidator:
             numbers = [numbers[i] for i in kept]
         return numbers, texts
 
-    def _digests(self, upns: list[str]) -> list[bytes]:
-        """The programme's pseudonym of each well-formed UPN, b"" for the others."""
-        return self.pseudonyms.digests(upns, valid_upns(upns).tolist())
-
-    def _clean_chunk(self, chunk: list) -> list[list]:
+    def _submit(self, chunk: list) -> tuple:
+        """A chunk's texts, its UPNs sent to be hashed, and its misaligned rows' errors."""
         # Not one value of a misaligned row is read: each may sit under another column's
         # header (its date of birth under URN), so checking it would show them back.
         found = [RowError(n, "", "", c.reason) for n, c in chunk if isinstance(c, Misaligned)]
         aligned = [(n, c) for n, c in chunk if not isinstance(c, Misaligned)] if found else chunk
-        self.rows += len(found)
-        clean = self._clean_aligned(aligned, found) if aligned else [[] for _ in CleanRow._fields]
+        numbers, texts = self._texts(aligned) if aligned else ([], {})
+        self.rows += len(found) + len(numbers)
+        upns = list(map(normalise_upn, texts["upn"])) if numbers else []
+        if numbers:
+            self.pseudonyms.submit(upns, valid_upns(upns).tolist())
+        return found, numbers, texts, upns
+
+    def _clean_chunk(self, found: list[RowError], numbers, texts, upns) -> list[list]:
+        """The clean rows of a submitted chunk, as columns; its errors recorded."""
+        if numbers:
+            clean = self._clean_aligned(numbers, texts, upns, found)
+        else:
+            clean = [[] for _ in CleanRow._fields]
         for error in sorted(found, key=attrgetter("row")):  # stable: fields keep their order
             self.error(error)
         return clean
 
-    def _clean_aligned(self, chunk: list, found: list[RowError]) -> list[list]:
-        """The clean rows of a chunk, as columns; the errors of the others go to `found`."""
-        numbers, texts = self._texts(chunk)
-        self.rows += len(numbers)
-        upns = list(map(normalise_upn, texts["upn"]))
-        digests = self._digests(upns)
+    def _clean_aligned(self, numbers, texts, upns, found: list[RowError]) -> list[list]:
+        """The clean rows of a chunk's aligned rows; the errors of the others go to `found`."""
+        digests = self.pseudonyms.collect()
         seen = self.seen
         pairs = zip(digests, numbers, strict=True)
         firsts = [seen.setdefault(digest, n) if digest else None for digest, n in pairs]

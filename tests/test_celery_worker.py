@@ -6,11 +6,12 @@ from datetime import date
 import pytest
 from django.core.files.base import ContentFile
 
-from evaluation import services
+from evaluation import pseudonym, services, tasks
 from evaluation.models import AssessmentUpload, AssessmentWindow, ReportSnapshot, UploadStatus
 from schools.models import ImportStatus, School, SchoolRegisterImport
 from schools.tasks import run_school_register_import
 
+from .evaluation.files import pupil_row, results_csv
 from .schools.gias import gias_csv, school_row
 from .workers import Workers, wait_for
 
@@ -91,3 +92,25 @@ def test_a_worker_starting_expires_the_uploads_past_their_time(settings, tmp_pat
     upload.refresh_from_db()
     assert (upload.status, upload.file.name) == (UploadStatus.EXPIRED, "")
     assert AssessmentUpload.objects.count() == 1
+
+
+def test_a_real_worker_has_a_large_files_pupils_hashed_by_a_helper(world, window):
+    """A pool process of a prefork worker is a daemon, which multiprocessing may not give
+    children: the helper is a plain subprocess, and the check it helps gives every pupil."""
+    if not pseudonym.MANY_CORES:
+        pytest.skip("a machine of one core hashes in the check's own process")
+    count = pseudonym.HELPER_ROWS + 1_000
+    content = results_csv([pupil_row(n, world.school_a.urn) for n in range(1, count + 1)])
+    upload = services.upload_store(
+        uploaded_by=None, window=window, school=None, file=ContentFile(content, "r.csv")
+    )
+    pool = Workers()
+    pool.start("one")
+    try:
+        pool.send(tasks.validate_upload, upload.pk)
+        wait_for(lambda: AssessmentUpload.objects.get(pk=upload.pk).status == UploadStatus.READY)
+    finally:
+        (output,) = pool.stop()
+    upload.refresh_from_db()
+    assert (upload.rows, upload.summary["totals"]["new_pupils"]) == (count, count)
+    assert "Pupils hashed by a helper process" in output

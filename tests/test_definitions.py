@@ -14,6 +14,7 @@ from django.template import Context, Template
 from django.urls import reverse
 
 from dashboards.figures import YEAR_NAMES
+from evaluation.cell_readings import YEAR_GROUPS
 from evaluation.models import (
     AssessmentUpload,
     AssessmentWindow,
@@ -27,7 +28,7 @@ from evaluation.reports import RESULT_COLUMNS
 from evaluation.services import later_upload
 from evaluation.standards import CODES, STANDARDS, in_words
 from evaluation.upn import normalise_upn
-from evaluation.validation import YEAR_GROUPS, ResultsValidator
+from evaluation.validation import ResultsValidator
 from schools.academic_year import academic_year_label, academic_year_of, academic_year_start
 from schools.year_groups import YEAR_GROUP_LABELS, YEAR_GROUP_SHORT_LABELS
 from visits.forms import VisitForm

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 
+from evaluation import pseudonym
 from evaluation.models import AssessmentWindow
 from evaluation.pseudonym import upn_hash
 from evaluation.upload_file import Misaligned
@@ -23,7 +24,17 @@ def _check(rows, header=None, *, only_school_id=None, window=None):
     )
     clean = list(validator.clean([header, *rows]))
     errors = [(e.row, e.column, e.value, e.reason) for e in validator.shown_errors]
+    validator.close()
     return clean, errors
+
+
+@pytest.fixture(params=["hashed here", "hashed by the helper"])
+def hashing(request, monkeypatch):
+    """A file's check gives the same rows and errors whichever process hashes its UPNs (a
+    large file's go to a helper process: see pseudonym.ChunkPseudonyms)."""
+    helper = request.param == "hashed by the helper"
+    monkeypatch.setattr(pseudonym, "HELPER_ROWS", 1 if helper else 10**9)
+    monkeypatch.setattr(pseudonym, "MANY_CORES", True)
 
 
 def _row(**values):
@@ -208,12 +219,14 @@ def test_it_checks_the_optional_columns():
     ]
 
 
+@pytest.mark.usefixtures("hashing")
 def test_it_skips_blank_rows_and_numbers_rows_as_a_spreadsheet_does():
     clean, errors = _check([_row(), ["", "", "", "", "", ""], [], _row(upn=make_upn(2), score="x")])
     assert [row.row for row in clean] == [2]
     assert errors == [(5, "Score", "x", "is not a number")]
 
 
+@pytest.mark.usefixtures("hashing")
 def test_it_reads_a_file_in_chunks_as_if_it_were_one(monkeypatch):
     """Rows are checked a chunk at a time: a pupil named again in a later chunk, blank rows
     and errors on either side of a chunk's edge come out as from a single pass."""
@@ -238,6 +251,7 @@ def test_it_reads_a_file_in_chunks_as_if_it_were_one(monkeypatch):
     ]
 
 
+@pytest.mark.usefixtures("hashing")
 def test_it_reports_a_misaligned_row_in_its_place_without_reading_any_of_it(monkeypatch):
     """A CSV row whose fields do not line up with the header's comes without its values (see
     upload_file): it is one error, in the order of the file, and its pupil is not counted as
