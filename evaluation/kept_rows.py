@@ -13,7 +13,8 @@ from typing import BinaryIO
 import zstandard
 from django.db import connection
 
-from .staging import BATCH, STAGING, tsv_text
+from .staged_text import tsv_text
+from .staging import BATCH, STAGING
 
 # The rows are kept for a day at most: speed counts more than size. Zstandard at level 1
 # packs a million rows' 100 MB into 45 MB in 0.24 s, where gzip took 1.0 s for 52 MB, and

@@ -14,7 +14,8 @@ from django.db import connection
 
 from .kept_rows import read_kept
 from .models import AssessmentUpload
-from .staging import PY, Merge, P, R, TextReader, copy_from
+from .staged_text import TextReader
+from .staging import PY, Merge, P, R, copy_from
 
 CHUNK = 1 << 20  # characters of kept rows turned into a COPY's lines at a time
 # Each table's columns, as NewPupils writes its lines (from a kept row's columns, every one

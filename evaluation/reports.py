@@ -33,7 +33,7 @@ from .models import (
     ReportSnapshot,
     Result,
 )
-from .staging import NULL
+from .staged_text import NULL
 from .standards import CODES
 
 # Each teacher assessment as the engine ranks it (the codes are constants, not input).

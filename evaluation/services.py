@@ -24,6 +24,7 @@ from . import staging, upload_files, upload_recheck, upload_summary
 from .kept_rows import keep_staged
 from .models import AssessmentUpload, AssessmentWindow, UploadStatus
 from .selectors import schools_for_upload
+from .staged_text import tsv_text
 from .upload_ctf import CtfTally
 from .upload_file import UnreadableFile, read_rows
 from .upload_leases import upload_queue
@@ -102,7 +103,7 @@ class _Check:
     def lines(self):
         """Staged lines for every clean row, a chunk of the file at a time."""
         for columns in self.validator.clean_chunks(read_rows(self.file, tally=self.ctf)):
-            yield staging.tsv_text(columns)
+            yield tsv_text(columns)
             report_progress(self.upload, int(90 * self._share_read()))
 
     def _share_read(self) -> float:

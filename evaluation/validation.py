@@ -174,7 +174,7 @@ class ResultsValidator:
 
     def clean_chunks(self, rows: Iterable[list[str] | Misaligned]) -> Iterator[list[list]]:
         """The clean rows of a chunk of the file at a time, as columns in CleanRow's order
-        (staging.tsv_text writes them out a column at a time)."""
+        (staged_text.tsv_text writes them out a column at a time)."""
         rows = iter(rows)
         try:
             self.columns = Columns.from_header(next(rows, []))

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from evaluation import new_pupils, services, staging
+from evaluation.kept_rows import read_kept
 from evaluation.models import AssessmentUpload, Pupil, PupilYear, Result, UploadStatus
 from evaluation.pseudonym import upn_hash
 from schools.year_groups import YEAR_GROUP_LABELS
@@ -169,3 +170,27 @@ def test_a_miscount_of_kept_rows_writes_nothing(world, window, media):
     with mock.patch.object(new_pupils, "writer", one_short), pytest.raises(RuntimeError):
         _imported(world, window, results_csv(rows))
     assert not Pupil.objects.exists()
+
+
+def test_a_first_files_preview_counts_without_joining_what_a_join_would_count(
+    world, window, school_c
+):
+    """With no pupil in the programme yet, the preview counts each school's rows (every one a
+    new pupil with a new result) without statistics or joins: the counts the joins give."""
+    urns = [world.school_a.urn, school_c.urn]
+    rows = [pupil_row(n, urns[n % 3 == 0]) for n in range(1, 12)]
+    upload = services.upload_store(
+        uploaded_by=world.hub_lead, window=window, school=None,
+        file=ContentFile(results_csv(rows), "results.csv"),
+    )  # fmt: skip
+    services.upload_validate(upload=upload)
+    upload.refresh_from_db()
+    merge = staging.Merge(upload, columns=set(upload.summary["columns"]), academic_year=2025)
+    with transaction.atomic():
+        with upload.staged.open("rb") as kept, read_kept(kept) as text:
+            staging.stage_kept(text)
+        assert not Pupil.objects.filter(programme=world.programme).exists()
+        counted = sorted(merge._counted_all_new())
+        assert counted == sorted(merge._counted())
+    assert counted == sorted([(world.school_a.pk, 8, 8, 8, 0, 0), (school_c.pk, 3, 3, 3, 0, 0)])
+    assert upload.summary["stored"] == {"pupils": 0, "results": 0, "years": 0}

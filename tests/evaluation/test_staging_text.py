@@ -3,7 +3,7 @@ the preview keeps is what the import merges."""
 
 from decimal import Decimal
 
-from evaluation.staging import _parse_line, tsv_text
+from evaluation.staged_text import parse_line, tsv_text
 from evaluation.validation import CleanRow
 
 ROWS = [
@@ -19,7 +19,7 @@ def _columns(rows):
 
 def test_each_line_reads_back_as_its_row():
     lines = tsv_text(_columns(ROWS)).splitlines()
-    assert [_parse_line(line) for line in lines] == [
+    assert [parse_line(line) for line in lines] == [
         (2, "a" * 64, 7, 0, True, "N", None, "", "104.0", ""),
         (3, "b" * 64, 7, 6, False, "E", True, "F", None, "EXS"),
         (5, "c" * 64, 12, 13, False, "K", False, "M", "80.5", "WTS"),
