@@ -171,13 +171,13 @@ class PeakWatch:
             self.child = pool_child(self.worker)
             try:
                 return reset_peak(self.child)
-            except FileNotFoundError:
+            except (FileNotFoundError, ProcessLookupError):
                 time.sleep(0.2)  # gone as it was found: the pool is replacing it
 
     def sample(self) -> None:
         try:
             self.peak = max(self.peak, peak_mb(self.child))
-        except FileNotFoundError:  # replaced: watch the new one from its start
+        except (FileNotFoundError, ProcessLookupError):  # replaced: watch the new one
             self._watch_current()
 
 
