@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from itertools import chain, islice, repeat
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from .cell_readings import (
@@ -204,10 +204,13 @@ class ResultsValidator:
         width = max(self.columns.positions.values()) + 1
         chunk, cost, number = [], 0, 2
         while batch := list(islice(rows, min(BATCH, CHUNK - len(chunk)))):
-            batch = [
-                r[:width] if len(r) > width and type(r) is not Misaligned else r for r in batch
-            ]
-            cells = [r for r in batch if type(r) is not Misaligned]
+            # Each step only where it changes something (a row to cut, a misaligned row to
+            # leave out), found first without a loop of Python over the rows.
+            if max(map(len, batch)) > width:
+                batch = [
+                    r[:width] if len(r) > width and type(r) is not Misaligned else r for r in batch
+                ]
+            cells = [r for r in batch if type(r) is not Misaligned] if _misaligned(batch) else batch
             cost += sum(map(len, chain.from_iterable(cells))) + CELL_COST * sum(map(len, cells))
             chunk.extend(zip(range(number, number + len(batch)), batch, strict=True))
             number += len(batch)
@@ -221,16 +224,18 @@ class ResultsValidator:
         """Row numbers and each column's texts, blank rows left out."""
         positions = self.columns.positions
         width = max(positions.values()) + 1
-        cells = [c if len(c) >= width else c + [""] * (width - len(c)) for _, c in chunk]
+        cells = list(map(itemgetter(1), chunk))
+        if min(map(len, cells)) < width:
+            cells = [c if len(c) >= width else c + [""] * (width - len(c)) for c in cells]
         # A workbook's rows may run past its header: those cells are in no column, unread.
         columns = list(zip(*cells, strict=False))
         texts = {field: list(map(str.strip, columns[p])) for field, p in positions.items()}
-        numbers = [number for number, _ in chunk]
+        numbers = list(map(itemgetter(0), chunk))
         # Only a row without a UPN can be blank.
         blank = {
             i for i, upn in enumerate(texts["upn"])
             if not upn and not any(column[i] for column in texts.values())
-        }  # fmt: skip
+        } if "" in texts["upn"] else None  # fmt: skip
         if blank:
             kept = [i for i in range(len(numbers)) if i not in blank]
             texts = {field: [column[i] for i in kept] for field, column in texts.items()}
@@ -241,8 +246,10 @@ class ResultsValidator:
         """A chunk's texts, its UPNs sent to be hashed, and its misaligned rows' errors."""
         # Not one value of a misaligned row is read: each may sit under another column's
         # header (its date of birth under URN), so checking it would show them back.
-        found = [RowError(n, "", "", c.reason) for n, c in chunk if isinstance(c, Misaligned)]
-        aligned = [(n, c) for n, c in chunk if not isinstance(c, Misaligned)] if found else chunk
+        found = []
+        if _misaligned(list(map(itemgetter(1), chunk))):
+            found = [RowError(n, "", "", c.reason) for n, c in chunk if type(c) is Misaligned]
+        aligned = [(n, c) for n, c in chunk if type(c) is not Misaligned] if found else chunk
         numbers, texts = self._texts(aligned) if aligned else ([], {})
         self.rows += len(found) + len(numbers)
         upns = list(map(normalise_upn, texts["upn"])) if numbers else []
@@ -264,9 +271,17 @@ class ResultsValidator:
         """The clean rows of a chunk's aligned rows; the errors of the others go to `found`."""
         digests = self.pseudonyms.collect()
         seen = self.seen
-        pairs = zip(digests, numbers, strict=True)
-        firsts = [seen.setdefault(digest, n) if digest else None for digest, n in pairs]
-        bad = {i for i, (first, n) in enumerate(zip(firsts, numbers, strict=True)) if first != n}
+        # Each loop of Python over the rows only where some row is not well formed, or not
+        # the pupil's first: most files have neither.
+        if b"" in digests:
+            pairs = zip(digests, numbers, strict=True)
+            firsts = [seen.setdefault(digest, n) if digest else None for digest, n in pairs]
+        else:
+            firsts = list(map(seen.setdefault, digests, numbers))
+        bad = set()
+        if firsts != numbers:
+            pairs = zip(firsts, numbers, strict=True)
+            bad = {i for i, (first, n) in enumerate(pairs) if first != n}
         values = []
         for read in self.readings.values():
             read.forget_if_many()
@@ -277,7 +292,7 @@ class ResultsValidator:
                 bad.update(i for i, text in enumerate(column) if text in read.problems)
         score, standard = values[-2], values[-1]
         pairs = enumerate(zip(score, standard, strict=True))
-        neither = {i for i, (s, t) in pairs if s is None and not t}
+        neither = {i for i, (s, t) in pairs if s is None and not t} if None in score else set()
         columns = [numbers, list(map(bytes.hex, digests)), *values]
         if not bad and not neither:
             return columns
@@ -338,6 +353,10 @@ class ResultsValidator:
     def report_bytes(self) -> bytes:
         self.report.seek(0)
         return self.report.read().encode("utf-8")
+
+
+def _misaligned(rows: list) -> bool:
+    return Misaligned in set(map(type, rows))
 
 
 def report_rows(report: bytes) -> Iterator[list]:
