@@ -4,6 +4,7 @@ a Celery task (see tasks.py) that calls one of the `upload_*` functions here."""
 import hashlib
 import logging
 import tempfile
+import time
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -76,6 +77,11 @@ def upload_store(
     )
 
 
+# Seconds between two reports of a check's progress: the page asks every few seconds, and a
+# report each chunk (a hundred for a million rows) took a quarter of a second.
+PROGRESS_EVERY = 0.5
+
+
 def report_progress(upload: AssessmentUpload, percent: int) -> None:
     """Best effort, on its own connection: a progress bar is never worth failing an import."""
     try:
@@ -102,9 +108,12 @@ class _Check:
 
     def lines(self):
         """Staged lines for every clean row, a chunk of the file at a time."""
+        reported = -PROGRESS_EVERY
         for columns in self.validator.clean_chunks(read_rows(self.file, tally=self.ctf)):
             yield tsv_text(columns)
-            report_progress(self.upload, int(90 * self._share_read()))
+            if time.monotonic() - reported >= PROGRESS_EVERY:
+                report_progress(self.upload, int(90 * self._share_read()))
+                reported = time.monotonic()
 
     def _share_read(self) -> float:
         # The reader closes the file when it reaches the end.
