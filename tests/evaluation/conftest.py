@@ -2,10 +2,12 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from evaluation.models import AssessmentUpload, ReportSnapshot
+from evaluation import services
+from evaluation.models import AssessmentUpload, ReportSnapshot, UploadStatus
 from programmes.models import Programme
 
 from .files import pupil_row, results_csv
@@ -32,6 +34,24 @@ def send_file(client, django_capture_on_commit_callbacks):
         return AssessmentUpload.objects.latest("pk")
 
     return send
+
+
+@pytest.fixture
+def previewed(world):
+    """Store a results file of `rows` for a window and check it, as the hub lead, through the
+    services: the upload, ready to confirm."""
+
+    def check(window, rows: list[dict]) -> AssessmentUpload:
+        upload = services.upload_store(
+            uploaded_by=world.hub_lead, window=window, school=None,
+            file=ContentFile(results_csv(rows), "results.csv"),
+        )  # fmt: skip
+        services.upload_validate(upload=upload)
+        upload.refresh_from_db()
+        assert upload.status == UploadStatus.READY, upload.errors
+        return upload
+
+    return check
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from evaluation import services, staging
 from evaluation.kept_rows import keep_staged, read_kept
 from evaluation.models import AssessmentUpload, Result, UploadStatus
 
-from .files import pupil_row, results_csv
+from .files import pupil_row
 
 pytestmark = pytest.mark.django_db
 
@@ -41,15 +41,8 @@ def _values(text: str) -> list[list]:
     return [[*row[:8], row[8] if row[8] == "\\N" else Decimal(row[8]), *row[9:]] for row in rows]
 
 
-def test_rows_kept_gzipped_before_the_upgrade_are_imported(world, window, media):
-    rows = [pupil_row(n, world.school_a.urn) for n in range(3)]
-    upload = services.upload_store(
-        uploaded_by=world.hub_lead, window=window, school=None,
-        file=ContentFile(results_csv(rows), "results.csv"),
-    )  # fmt: skip
-    services.upload_validate(upload=upload)
-    upload.refresh_from_db()
-    assert upload.status == UploadStatus.READY
+def test_rows_kept_gzipped_before_the_upgrade_are_imported(world, window, media, previewed):
+    upload = previewed(window, [pupil_row(n, world.school_a.urn) for n in range(3)])
     with upload.staged.open("rb") as kept, read_kept(kept) as text:
         as_before = gzip.compress(text.read())
     upload.staged.delete(save=False)

@@ -173,18 +173,12 @@ def test_a_miscount_of_kept_rows_writes_nothing(world, window, media):
 
 
 def test_a_first_files_preview_counts_without_joining_what_a_join_would_count(
-    world, window, school_c
+    world, window, school_c, previewed
 ):
     """With no pupil in the programme yet, the preview counts each school's rows (every one a
     new pupil with a new result) without statistics or joins: the counts the joins give."""
     urns = [world.school_a.urn, school_c.urn]
-    rows = [pupil_row(n, urns[n % 3 == 0]) for n in range(1, 12)]
-    upload = services.upload_store(
-        uploaded_by=world.hub_lead, window=window, school=None,
-        file=ContentFile(results_csv(rows), "results.csv"),
-    )  # fmt: skip
-    services.upload_validate(upload=upload)
-    upload.refresh_from_db()
+    upload = previewed(window, [pupil_row(n, urns[n % 3 == 0]) for n in range(1, 12)])
     merge = staging.Merge(upload, columns=set(upload.summary["columns"]), academic_year=2025)
     with transaction.atomic():
         with upload.staged.open("rb") as kept, read_kept(kept) as text:

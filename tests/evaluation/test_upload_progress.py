@@ -2,12 +2,11 @@
 at most every PROGRESS_EVERY seconds, and 100 once the preview is ready."""
 
 import pytest
-from django.core.files.base import ContentFile
 
 from evaluation import services
-from evaluation.models import AssessmentUpload, UploadStatus
+from evaluation.models import AssessmentUpload
 
-from .files import pupil_row, results_csv
+from .files import pupil_row
 
 pytestmark = pytest.mark.django_db
 
@@ -27,29 +26,24 @@ def reports(monkeypatch):
     return reported
 
 
-def _checked(world, window) -> AssessmentUpload:
-    rows = [pupil_row(n, world.school_a.urn) for n in range(7)]  # four chunks of two rows
-    upload = services.upload_store(
-        uploaded_by=world.hub_lead, window=window, school=None,
-        file=ContentFile(results_csv(rows), "results.csv"),
-    )  # fmt: skip
-    services.upload_validate(upload=upload)
-    upload.refresh_from_db()
-    assert upload.status == UploadStatus.READY
-    return upload
+def _checked(world, window, previewed) -> AssessmentUpload:
+    # Four chunks of two rows.
+    return previewed(window, [pupil_row(n, world.school_a.urn) for n in range(7)])
 
 
-def test_each_chunk_reports_when_reports_may_come_that_often(world, window, reports, monkeypatch):
+def test_each_chunk_reports_when_reports_may_come_that_often(
+    world, window, previewed, reports, monkeypatch
+):
     monkeypatch.setattr(services, "PROGRESS_EVERY", 0)
-    upload = _checked(world, window)
+    upload = _checked(world, window, previewed)
     assert len(reports) == 4
     assert reports == sorted(reports)
     assert reports[-1] == 90
     assert upload.progress == 100
 
 
-def test_a_fast_check_reports_once_then_is_ready(world, window, reports, monkeypatch):
+def test_a_fast_check_reports_once_then_is_ready(world, window, previewed, reports, monkeypatch):
     monkeypatch.setattr(services, "PROGRESS_EVERY", 3600)
-    upload = _checked(world, window)
+    upload = _checked(world, window, previewed)
     assert len(reports) == 1  # the first chunk's (a small file is read whole at once)
     assert upload.progress == 100
