@@ -5,9 +5,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from django import forms
-from django.db.models import FloatField, OuterRef, Subquery
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import render
 
 from accounts.access import require_programme_creator
@@ -73,20 +71,18 @@ def measured_icc() -> MeasuredIcc:
             .values("data_version")[:1]
         )
     )
-    rows = (
-        ReportEntry.objects.filter(
-            snapshot__in=latest.values("pk"),
-            kind=EntryKind.PROGRESS,
-            scope_type="programme",
-            year_group=None,
-        )
-        .annotate(icc=Cast(KT("figures__effect_size__all__icc"), FloatField()))
-        .filter(icc__isnull=False)
-        .values_list("snapshot__programme_id", "icc")
-    )
+    rows = ReportEntry.objects.filter(
+        snapshot__in=latest.values("pk"),
+        kind=EntryKind.PROGRESS,
+        scope_type="programme",
+        year_group=None,
+    ).values_list("snapshot__programme_id", "figures__effect_size__all__icc")
     by_programme: dict[int, list[float]] = {}
+    # A pair whose ICC was not measured holds null: left out here, since cast in SQL it is
+    # NULL on PostgreSQL but 0.0 on SQLite (JSON_TYPE's 'null' cast to a number).
     for programme_id, icc in rows:
-        by_programme.setdefault(programme_id, []).append(icc)
+        if icc is not None:
+            by_programme.setdefault(programme_id, []).append(icc)
     if not by_programme:
         return MeasuredIcc(DEFAULT_ICC)
     value = median(median(iccs) for iccs in by_programme.values())

@@ -1,4 +1,5 @@
-"""What the store of uploaded files holds, read back as text, to search for identities."""
+"""What the store of uploaded files and the database hold, read back as text, to search for
+identities."""
 
 import gzip
 import io
@@ -10,6 +11,7 @@ import time_machine
 import zstandard
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connection
 
 from evaluation import services
 from evaluation.models import AssessmentUpload
@@ -29,6 +31,22 @@ def _text(data: bytes) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             data = b"\n".join(archive.read(name) for name in archive.namelist())
     return data.decode("utf-8", "replace")
+
+
+def in_database() -> str:
+    """Every value of every table of the database as text, one a line, on PostgreSQL and on
+    SQLite alike: tables no model names included (bytes decoded)."""
+    values = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            for row in cursor.fetchall():
+                values += [
+                    bytes(v).decode("utf-8", "replace") if isinstance(v, bytes | memoryview)
+                    else str(v)
+                    for v in row
+                ]  # fmt: skip
+    return "\n".join(values)
 
 
 def on_disk(root: Path) -> dict[str, str]:
