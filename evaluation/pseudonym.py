@@ -16,7 +16,7 @@ from collections import deque
 from django.conf import settings
 
 from .keyed import Keyed
-from .pseudonym_helper import HelperProcess, InProcess
+from .pseudonym_helper import HelperProcess, HelperStopped, InProcess
 from .upn import normalise_upn
 
 logger = logging.getLogger(__name__)
@@ -25,7 +25,9 @@ logger = logging.getLogger(__name__)
 HELPER_ROWS = 5_000
 # The helper only helps where there is another core for it (and, on the database's machine,
 # for the database).
-MANY_CORES = len(os.sched_getaffinity(0)) > 1
+MANY_CORES = (
+    len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+) > 1  # the cores this process may use, where the system says (Linux), else the machine's
 
 
 def programme_prefix(programme_id: int) -> bytes:
@@ -86,7 +88,7 @@ class ChunkPseudonyms:
             self.helper_wanted = False  # once: a helper that cannot start is not tried again
             try:
                 self.helper = HelperProcess(self.pseudonyms.key, self.pseudonyms.prefix)
-            except OSError:
+            except (OSError, HelperStopped):
                 logger.warning("The pseudonym helper did not start: hashing in this process")
             else:
                 logger.info("Pupils hashed by a helper process (pid %d)", self.helper.process.pid)

@@ -59,11 +59,16 @@ class HelperProcess:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )
+        try:
+            self._write(COUNT.pack(len(key)) + key + COUNT.pack(len(prefix)) + prefix)
+        except HelperStopped:
+            self.process.kill()  # it ended as it started: reaped before the check goes on
+            self.process.wait()
+            raise
         self.counts: SimpleQueue[int | None] = SimpleQueue()
         self.answers: SimpleQueue[list[bytes] | None] = SimpleQueue()
         self.reader = threading.Thread(target=self._read, name="pseudonyms", daemon=True)
         self.reader.start()
-        self._write(COUNT.pack(len(key)) + key + COUNT.pack(len(prefix)) + prefix)
 
     def submit(self, upns: list[bytes]) -> None:
         self.counts.put(len(upns))

@@ -235,7 +235,7 @@ class ResultsValidator:
         blank = {
             i for i, upn in enumerate(texts["upn"])
             if not upn and not any(column[i] for column in texts.values())
-        } if "" in texts["upn"] else None  # fmt: skip
+        } if "" in texts["upn"] else set()  # fmt: skip
         if blank:
             kept = [i for i in range(len(numbers)) if i not in blank]
             texts = {field: [column[i] for i in kept] for field, column in texts.items()}
